@@ -1,0 +1,138 @@
+"""3D semantic occupancy head: lifts the BEV to the Occ3D voxel grid by channel-to-height."""
+from typing import Dict, List, Optional, Sequence
+
+import torch
+from mmcv.cnn import ConvModule
+from mmdet3d.registry import MODELS
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from .bev_grid_resampler import BEVGridResampler
+from .dense_targets import stack_sample_field
+
+OCC3D_RANGE = (-40.0, -40.0, -1.0, 40.0, 40.0, 5.4)
+
+
+@MODELS.register_module()
+class OccupancyHead(BaseModule):
+    """Predicts ``pred_occupancy`` ``[X, Y, Z]`` uint8 labels from the shared BEV.
+
+    The BEV is resampled to the occupancy grid's x-y cells, a 3x3 conv-BN-ReLU mixes neighbours, and a
+    1x1 conv emits ``Z * height_channels`` channels that are reshaped into ``height_channels`` features
+    per height level (channel-to-height, as FlashOcc); one 3x3x3 conv-BN-ReLU then mixes the levels and
+    a 1x1x1 conv classifies every voxel.
+
+    Training scores only voxels whose ``gt_occupancy_mask`` is set (Occ3D's camera-visibility mask by
+    default, whichever mask the dataset puts in that field) when ``train_on_mask`` is true, so
+    unobserved voxels receive exactly zero gradient. Three losses: class-weighted cross-entropy,
+    Lovasz-softmax (mmdet3d's ``LovaszLoss``) and the scene-class affinity loss.
+
+    Args:
+        in_channels: channels of the incoming BEV map.
+        bev_range: ``[x_min, y_min, x_max, y_max]`` (m) that the incoming BEV covers.
+        grid_range: ``[x_min, y_min, z_min, x_max, y_max, z_max]`` (m) of the voxel grid (Occ3D's).
+        voxel_size: edge (m) of the cubic voxels (0.4 in Occ3D: 200 x 200 x 16).
+        num_classes: labels including free (18 in Occ3D).
+        channels: width of the 2D layer before the lift.
+        height_channels: features per height level after the lift.
+        train_on_mask: score only voxels with ``gt_occupancy_mask`` set.
+        loss_ce: per-voxel classification loss on ``[P, num_classes]`` logits and ``[P]`` labels
+            (default: unweighted ``mmdet.CrossEntropyLoss``; set ``class_weight`` to weight classes).
+        loss_lovasz: Lovasz loss on ``[1, num_classes, P, 1]`` logits and ``[1, P, 1]`` labels, e.g.
+            ``dict(type='LovaszLoss', reduction='none')``; None leaves it out.
+        loss_affinity: scene-affinity loss on ``[P, num_classes]`` logits and ``[P]`` labels, e.g.
+            ``dict(type='SceneAffinityLoss')``; None leaves it out.
+        norm_cfg: normalisation of the 2D layer (default BN).
+        norm3d_cfg: normalisation of the 3D layer (default BN3d).
+        init_cfg: mmengine initialisation config.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 bev_range: Sequence[float],
+                 grid_range: Sequence[float] = OCC3D_RANGE,
+                 voxel_size: float = 0.4,
+                 num_classes: int = 18,
+                 channels: int = 128,
+                 height_channels: int = 16,
+                 train_on_mask: bool = True,
+                 loss_ce: Optional[dict] = None,
+                 loss_lovasz: Optional[dict] = None,
+                 loss_affinity: Optional[dict] = None,
+                 norm_cfg: Optional[dict] = None,
+                 norm3d_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if len(grid_range) != 6:
+            raise ValueError(f'grid_range must be [x_min, y_min, z_min, x_max, y_max, z_max], got {grid_range}')
+        x_min, y_min, z_min, x_max, y_max, z_max = grid_range
+        levels = (z_max - z_min) / voxel_size
+        if abs(levels - round(levels)) > 1e-6:
+            raise ValueError(f'grid_range height {z_max - z_min} m is not a whole number of {voxel_size} m voxels')
+        self.resampler = BEVGridResampler(bev_range, (x_min, y_min, x_max, y_max), voxel_size)
+        self.num_levels, self.num_classes = round(levels), num_classes
+        self.height_channels, self.train_on_mask = height_channels, train_on_mask
+        norm_cfg = norm_cfg or dict(type='BN')
+        self.bev_layers = nn.Sequential(
+            ConvModule(in_channels, channels, 3, padding=1, norm_cfg=norm_cfg),
+            nn.Conv2d(channels, self.num_levels * height_channels, 1))
+        self.voxel_layers = nn.Sequential(
+            ConvModule(height_channels, height_channels, 3, padding=1, conv_cfg=dict(type='Conv3d'),
+                       norm_cfg=norm3d_cfg or dict(type='BN3d')),
+            nn.Conv3d(height_channels, num_classes, 1))
+        self.loss_ce = MODELS.build(loss_ce or dict(type='mmdet.CrossEntropyLoss', use_sigmoid=False))
+        self.loss_lovasz = MODELS.build(loss_lovasz) if loss_lovasz else None
+        self.loss_affinity = MODELS.build(loss_affinity) if loss_affinity else None
+
+    @property
+    def grid_shape(self) -> tuple:
+        """``(X, Y, Z)`` of one sample's voxel grid (the axes order of ``gt_occupancy``)."""
+        height, width = self.resampler.target_shape
+        return (width, height, self.num_levels)
+
+    def forward(self, bev: Tensor) -> Tensor:
+        """Voxel logits ``[B, num_classes, X, Y, Z]`` from the BEV ``[B, C, H_bev, W_bev]``."""
+        features = self.bev_layers(self.resampler(bev))  # [B, Z * Ch, Y, X]
+        batch, _, rows, cols = features.shape
+        volume = features.view(batch, self.num_levels, self.height_channels, rows, cols).transpose(1, 2)
+        logits = self.voxel_layers(volume)  # [B, classes, Z, Y, X]
+        return logits.permute(0, 1, 4, 3, 2)
+
+    def loss(self, bev: Tensor, data_samples: List) -> Dict[str, Tensor]:
+        """Occupancy losses against ``gt_occupancy`` on the scored voxels."""
+        logits = self(bev).float()  # losses in float32 also under AMP
+        device = logits.device
+        labels = stack_sample_field(data_samples, 'gt_occupancy', self.grid_shape, device).long()
+        if self.train_on_mask:
+            scored = stack_sample_field(data_samples, 'gt_occupancy_mask', self.grid_shape, device).bool()
+        else:
+            scored = torch.ones_like(labels, dtype=torch.bool)
+        voxel_logits = logits.permute(0, 2, 3, 4, 1)[scored]  # [P, classes]
+        voxel_labels = labels[scored]  # [P]
+        if voxel_labels.numel() and int(voxel_labels.max()) >= self.num_classes:
+            raise ValueError(f'gt_occupancy holds label {int(voxel_labels.max())}, but the head has '
+                             f'{self.num_classes} classes (labels 0..{self.num_classes - 1})')
+        return self._losses(voxel_logits, voxel_labels)
+
+    def _losses(self, voxel_logits: Tensor, voxel_labels: Tensor) -> Dict[str, Tensor]:
+        """The configured losses on ``[P, classes]`` logits and ``[P]`` labels (zero when ``P == 0``)."""
+        if voxel_labels.numel() == 0:  # nothing observed in the batch: zero, still attached to every weight
+            zero = voxel_logits.sum() * 0
+            return {name: zero for name in self._loss_names()}
+        losses = {'loss_occ_ce': self.loss_ce(voxel_logits, voxel_labels)}
+        if self.loss_lovasz is not None:  # mmdet3d's Lovasz flattens [B, C, H, W]; nothing is ignored here
+            losses['loss_occ_lovasz'] = self.loss_lovasz(
+                voxel_logits.t()[None, :, :, None], voxel_labels[None, :, None], ignore_index=None)
+        if self.loss_affinity is not None:
+            losses['loss_occ_affinity'] = self.loss_affinity(voxel_logits, voxel_labels)
+        return losses
+
+    def _loss_names(self) -> List[str]:
+        optional = {'loss_occ_lovasz': self.loss_lovasz, 'loss_occ_affinity': self.loss_affinity}
+        return ['loss_occ_ce'] + [name for name, loss in optional.items() if loss is not None]
+
+    def predict(self, bev: Tensor, data_samples: List) -> None:
+        """Write ``pred_occupancy`` (``[X, Y, Z]`` uint8 labels) into every sample."""
+        labels = self(bev).argmax(dim=1).to(torch.uint8)
+        for sample, sample_labels in zip(data_samples, labels):
+            sample.pred_occupancy = sample_labels
