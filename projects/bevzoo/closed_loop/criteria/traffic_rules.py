@@ -28,13 +28,16 @@ class StopLine:
     direction: np.ndarray
 
 
-def _segments_cross(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> bool:
-    """Whether segments p0-p1 and q0-q1 intersect (proper or touching at an end)."""
-    def side(a, b, c):
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-    d1, d2 = side(q0, q1, p0), side(q0, q1, p1)
-    d3, d4 = side(p0, p1, q0), side(p0, p1, q1)
-    return d1 * d2 <= 0 and d3 * d4 <= 0 and (d1 != d2)
+def _crosses_forwards(previous: np.ndarray, location: np.ndarray, line: StopLine) -> bool:
+    """Whether the step previous -> location goes from before the line to on/after it, within its extent."""
+    before = float(np.dot(previous - line.start, line.direction))
+    after = float(np.dot(location - line.start, line.direction))
+    if not before < 0.0 <= after:
+        return False
+    crossing = previous + (location - previous) * (-before / (after - before))
+    along, length = line.end - line.start, float(np.linalg.norm(line.end - line.start))
+    offset = float(np.dot(crossing - line.start, along)) / length
+    return 0.0 <= offset <= length
 
 
 class RedLightCounter:
@@ -51,14 +54,12 @@ class RedLightCounter:
         previous, self._previous = self._previous, location.copy()
         if previous is None:
             return None
-        motion = location - previous
         for line in self._stop_lines:
-            if light_states.get(line.light_id) != 'red' or np.dot(motion, line.direction) <= 0:
+            if light_states.get(line.light_id) != 'red':
                 continue
-            centre = (line.start + line.end) / 2
-            if np.linalg.norm(location - centre) > RED_LIGHT_DISTANCE:
+            if np.linalg.norm(location - (line.start + line.end) / 2) > RED_LIGHT_DISTANCE:
                 continue
-            if _segments_cross(previous, location, line.start, line.end):
+            if _crosses_forwards(previous, location, line):
                 return Infraction(InfractionKind.RED_LIGHT, time, tuple(location),
                                   f'Agent ran a red light {line.light_id} at (x={location[0]:.3f}, '
                                   f'y={location[1]:.3f})')
