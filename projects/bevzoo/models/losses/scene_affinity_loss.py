@@ -12,25 +12,24 @@ from torch import Tensor, nn
 
 
 def _ratio_losses(probabilities: Tensor, targets: Tensor) -> Tensor:
-    """Sum of ``-log`` of soft precision, recall and specificity for one binary split, ``[P]`` each.
+    """``-log`` of soft precision, recall and specificity summed, for ``K`` binary splits at once.
 
-    A ratio whose denominator is zero (no positive prediction mass, no positive or no negative voxel)
-    is undefined and skipped.
+    Args:
+        probabilities: ``[P, K]`` predicted probability of the positive side of each split.
+        targets: ``[P, K]`` 0/1 ground truth of each split.
+
+    Returns:
+        ``[K]`` losses. A ratio whose denominator is zero (no predicted mass, no positive or no
+        negative voxel) is undefined and contributes nothing.
     """
-    true_positive = (probabilities * targets).sum()
-    terms = []
-    predicted, positive = probabilities.sum(), targets.sum()
-    negative = (1 - targets).sum()
-    if predicted > 0:
-        terms.append(true_positive / predicted)
-    if positive > 0:
-        terms.append(true_positive / positive)
-    if negative > 0:
-        terms.append(((1 - probabilities) * (1 - targets)).sum() / negative)
-    if not terms:
-        return probabilities.sum() * 0
-    ratios = torch.stack(terms).clamp(0.0, 1.0)
-    return F.binary_cross_entropy(ratios, torch.ones_like(ratios), reduction='sum')
+    true_positive = (probabilities * targets).sum(dim=0)
+    true_negative = ((1 - probabilities) * (1 - targets)).sum(dim=0)
+    denominators = torch.stack([probabilities.sum(dim=0), targets.sum(dim=0), (1 - targets).sum(dim=0)])  # [3, K]
+    numerators = torch.stack([true_positive, true_positive, true_negative])
+    defined = denominators > 0
+    ratios = numerators / denominators.clamp_min(torch.finfo(denominators.dtype).tiny)
+    ratios = torch.where(defined, ratios.clamp(0.0, 1.0), torch.ones_like(ratios))  # undefined: loss 0
+    return F.binary_cross_entropy(ratios, torch.ones_like(ratios), reduction='none').sum(dim=0)
 
 
 @MODELS.register_module()
@@ -73,10 +72,10 @@ class SceneAffinityLoss(nn.Module):
                                    + self.geometric_weight * self._geometric(probabilities, labels))
 
     def _semantic(self, probabilities: Tensor, labels: Tensor) -> Tensor:
-        present = torch.unique(labels).tolist()
-        losses = [_ratio_losses(probabilities[:, c], (labels == c).float()) for c in present]
-        return torch.stack(losses).mean()
+        targets = F.one_hot(labels, probabilities.shape[1]).float()
+        present = targets.sum(dim=0) > 0
+        return _ratio_losses(probabilities, targets)[present].mean()
 
     def _geometric(self, probabilities: Tensor, labels: Tensor) -> Tensor:
-        occupied = 1 - probabilities[:, self.free_index]
-        return _ratio_losses(occupied, (labels != self.free_index).float())
+        occupied = 1 - probabilities[:, self.free_index:self.free_index + 1]
+        return _ratio_losses(occupied, (labels != self.free_index).float()[:, None])[0]

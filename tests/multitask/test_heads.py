@@ -1,0 +1,168 @@
+"""Map segmentation and occupancy heads: grids, shapes, losses, masking and prediction fields."""
+import numpy as np
+import pytest
+import torch
+from mmdet3d.registry import MODELS
+from mmdet3d.structures import Det3DDataSample
+
+from bevzoo.models.heads import BEVGridResampler
+
+BEV_RANGE = [-54.0, -54.0, 54.0, 54.0]  # 36 x 36 cells of 3 m in these tests
+SMALL_OCCUPANCY = dict(grid_range=[-8.0, -8.0, -1.0, 8.0, 8.0, 5.4])  # 40 x 40 x 16 voxels: fast loss tests
+SMALL_OCCUPANCY_SHAPE = (40, 40, 16)
+
+
+def _samples(batch=2, observed_fraction=0.5, occupancy_shape=(200, 200, 16), seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    samples = []
+    for _ in range(batch):
+        sample = Det3DDataSample()
+        sample.gt_map_bev = (torch.rand(6, 200, 200, generator=generator) > 0.7).numpy().astype(np.uint8)
+        sample.gt_occupancy = torch.randint(0, 18, occupancy_shape, dtype=torch.uint8, generator=generator)
+        sample.gt_occupancy_mask = torch.rand(occupancy_shape, generator=generator) < observed_fraction
+        samples.append(sample)
+    return samples
+
+
+def _map_head(**kwargs):
+    return MODELS.build(dict(type='BEVMapSegmentationHead', in_channels=4, bev_range=BEV_RANGE, channels=8, **kwargs))
+
+
+def _occupancy_head(**kwargs):
+    return MODELS.build(dict(type='OccupancyHead', in_channels=4, bev_range=BEV_RANGE, channels=8, height_channels=2,
+                             loss_lovasz=dict(type='LovaszLoss', reduction='none'),
+                             loss_affinity=dict(type='SceneAffinityLoss'), **kwargs))
+
+
+def test_resampler_reproduces_a_linear_field_at_target_cell_centres():
+    resampler = BEVGridResampler(BEV_RANGE, [-50, -40, 50, 40], 0.5)
+    assert resampler.target_shape == (160, 200)
+    centres = -54 + (torch.arange(36) + 0.5) * 3.0
+    field = torch.stack([centres.expand(36, 36), centres[:, None].expand(36, 36)])[None]  # channel 0 = x, 1 = y
+    out = resampler(field)[0]
+    target_x = -50 + (torch.arange(200) + 0.5) * 0.5
+    target_y = -40 + (torch.arange(160) + 0.5) * 0.5
+    torch.testing.assert_close(out[0, 80], target_x, atol=1e-4, rtol=0)  # row = y, column = x
+    torch.testing.assert_close(out[1, :, 100], target_y, atol=1e-4, rtol=0)
+
+
+def test_resampler_rejects_bad_grids():
+    with pytest.raises(ValueError, match='whole number'):
+        BEVGridResampler(BEV_RANGE, [-50, -50, 50, 50], 0.3)
+    with pytest.raises(ValueError, match='source_range'):
+        BEVGridResampler([0, 0, 10], [-50, -50, 50, 50], 0.5)
+
+
+def test_map_head_loss_and_prediction_fields():
+    head, samples = _map_head(), _samples()
+    bev = torch.randn(2, 4, 36, 36, requires_grad=True)
+    losses = head.loss(bev, samples)
+    assert set(losses) == {'loss_map'} and torch.isfinite(losses['loss_map'])
+    losses['loss_map'].backward()
+    assert bev.grad.abs().sum() > 0
+    head.eval()
+    head.predict(bev, samples)
+    prediction = samples[0].pred_map_bev
+    assert prediction.shape == (6, 200, 200) and prediction.dtype == torch.float32
+    assert 0 <= float(prediction.min()) and float(prediction.max()) <= 1
+
+
+def _bev_cell_seen_by(output_index, head, output_fn):
+    """(row, col) of the BEV cell with the largest gradient from one output cell: where the head looks."""
+    bev = torch.randn(1, 4, 36, 36, requires_grad=True)
+    output_fn(head(bev), output_index).backward()
+    saliency = bev.grad.abs().sum(dim=(0, 1))
+    return divmod(int(saliency.argmax()), 36)
+
+
+def test_map_head_reads_the_bev_cell_under_each_map_cell():
+    head = _map_head().eval()
+    # map cell row 50 (y = -24.75 m), col 150 (x = 25.25 m) -> BEV row (54 - 24.75) / 3, col (54 + 25.25) / 3
+    row, col = _bev_cell_seen_by((50, 150), head, lambda logits, rc: logits[0, :, rc[0], rc[1]].sum())
+    assert abs(row - 9.75) <= 1 and abs(col - 26.4) <= 1
+
+
+def test_occupancy_head_reads_the_bev_cell_under_each_voxel_column():
+    head = _occupancy_head().eval()
+    # voxel x index 150 (x = 20.2 m), y index 50 (y = -19.8 m) -> BEV row (54 - 19.8) / 3, col (54 + 20.2) / 3
+    row, col = _bev_cell_seen_by((150, 50), head, lambda logits, xy: logits[0, :, xy[0], xy[1], :].sum())
+    assert abs(row - 11.4) <= 1 and abs(col - 24.7) <= 1
+
+
+def test_occupancy_head_losses_and_prediction_fields():
+    head, samples = _occupancy_head(), _samples(observed_fraction=0.05)  # few scored voxels: fast Lovasz
+    losses = head.loss(torch.randn(2, 4, 36, 36), samples)
+    assert set(losses) == {'loss_occ_ce', 'loss_occ_lovasz', 'loss_occ_affinity'}
+    assert all(torch.isfinite(value) for value in losses.values())
+    head.eval()
+    head.predict(torch.randn(2, 4, 36, 36), samples)
+    assert samples[1].pred_occupancy.shape == (200, 200, 16) and samples[1].pred_occupancy.dtype == torch.uint8
+
+
+def test_occupancy_loss_gives_zero_gradient_to_unobserved_voxels():
+    head, samples = _occupancy_head(**SMALL_OCCUPANCY), _samples(batch=1, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
+    captured = {}
+
+    def keep_logits(module, inputs, logits):
+        logits.retain_grad()
+        captured['logits'] = logits
+
+    head.register_forward_hook(keep_logits)
+    losses = head.loss(torch.randn(1, 4, 36, 36), samples)
+    sum(losses.values()).backward()
+    gradient = captured['logits'].grad[0].abs().sum(dim=0)  # [X, Y, Z]
+    observed = torch.as_tensor(samples[0].gt_occupancy_mask)
+    assert float(gradient[~observed].max()) == 0.0
+    assert float(gradient[observed].min()) > 0.0
+
+
+def test_occupancy_loss_does_not_depend_on_unobserved_labels():
+    head, samples = _occupancy_head(**SMALL_OCCUPANCY), _samples(batch=1, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
+    bev = torch.randn(1, 4, 36, 36)
+    before = head.loss(bev, samples)
+    hidden = ~torch.as_tensor(samples[0].gt_occupancy_mask)
+    samples[0].gt_occupancy[hidden] = 17 - samples[0].gt_occupancy[hidden]
+    after = head.loss(bev, samples)
+    for key in before:
+        torch.testing.assert_close(after[key], before[key])
+
+
+def test_occupancy_loss_with_nothing_observed_is_zero_and_differentiable():
+    head, samples = _occupancy_head(**SMALL_OCCUPANCY), _samples(batch=1, observed_fraction=0.0, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
+    losses = head.loss(torch.randn(1, 4, 36, 36), samples)
+    assert set(losses) == {'loss_occ_ce', 'loss_occ_lovasz', 'loss_occ_affinity'}
+    assert all(float(value) == 0.0 for value in losses.values())
+    sum(losses.values()).backward()
+    assert all(p.grad is not None for p in head.parameters())
+
+
+def test_occupancy_head_can_train_on_every_voxel():
+    head = _occupancy_head(train_on_mask=False, **SMALL_OCCUPANCY)
+    samples = _samples(batch=1, observed_fraction=0.0, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
+    assert float(head.loss(torch.randn(1, 4, 36, 36), samples)['loss_occ_ce']) > 0
+
+
+def test_heads_name_missing_or_misshapen_ground_truth():
+    samples = _samples(batch=1)
+    del samples[0].gt_map_bev
+    with pytest.raises(KeyError, match='gt_map_bev'):
+        _map_head().loss(torch.randn(1, 4, 36, 36), samples)
+    samples[0].gt_occupancy = torch.zeros(100, 100, 16, dtype=torch.uint8)
+    with pytest.raises(ValueError, match=r'gt_occupancy has shape \(100, 100, 16\)'):
+        _occupancy_head().loss(torch.randn(1, 4, 36, 36), samples)
+
+
+def test_occupancy_head_rejects_labels_beyond_its_classes():
+    samples = _samples(batch=1, observed_fraction=1.0, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
+    samples[0].gt_occupancy[0, 0, 0] = 30
+    with pytest.raises(ValueError, match='label 30'):
+        _occupancy_head(**SMALL_OCCUPANCY).loss(torch.randn(1, 4, 36, 36), samples)
+
+
+def test_scene_affinity_loss_prefers_the_right_scene():
+    loss = MODELS.build(dict(type='SceneAffinityLoss'))
+    labels = torch.tensor([0, 0, 17, 17, 3])
+    right = torch.nn.functional.one_hot(labels, 18).float() * 10
+    wrong = torch.nn.functional.one_hot(torch.tensor([17, 17, 0, 0, 3]), 18).float() * 10
+    assert float(loss(right, labels)) < 0.01 < float(loss(wrong, labels))
+    assert float(loss(torch.zeros(0, 18), torch.zeros(0, dtype=torch.long))) == 0.0
