@@ -67,26 +67,32 @@ def test_map_head_loss_and_prediction_fields():
     assert 0 <= float(prediction.min()) and float(prediction.max()) <= 1
 
 
-def _bev_cell_seen_by(output_index, head, output_fn):
-    """(row, col) of the BEV cell with the largest gradient from one output cell: where the head looks."""
+def _bev_position_seen_by(output_index, head, output_fn):
+    """Gradient-weighted mean (row, col) BEV cell index that one output cell depends on: where the head looks."""
     bev = torch.randn(1, 4, 36, 36, requires_grad=True)
     output_fn(head(bev), output_index).backward()
     saliency = bev.grad.abs().sum(dim=(0, 1))
-    return divmod(int(saliency.argmax()), 36)
+    index = torch.arange(36, dtype=torch.float32)
+    return float((saliency.sum(1) * index).sum() / saliency.sum()), float((saliency.sum(0) * index).sum() / saliency.sum())
+
+
+def _bev_index(metres):
+    """Fractional index of the 3 m BEV cell centre at ``metres`` (centre of cell i at -54 + (i + 0.5) * 3)."""
+    return (metres + 54.0) / 3.0 - 0.5
 
 
 def test_map_head_reads_the_bev_cell_under_each_map_cell():
     head = _map_head().eval()
-    # map cell row 50 (y = -24.75 m), col 150 (x = 25.25 m) -> BEV row (54 - 24.75) / 3, col (54 + 25.25) / 3
-    row, col = _bev_cell_seen_by((50, 150), head, lambda logits, rc: logits[0, :, rc[0], rc[1]].sum())
-    assert abs(row - 9.75) <= 1 and abs(col - 26.4) <= 1
+    # map cell row 50, col 150: y = -50 + 50.5 * 0.5 = -24.75 m, x = 25.25 m
+    row, col = _bev_position_seen_by((50, 150), head, lambda logits, rc: logits[0, :, rc[0], rc[1]].sum())
+    assert abs(row - _bev_index(-24.75)) < 0.5 and abs(col - _bev_index(25.25)) < 0.5
 
 
 def test_occupancy_head_reads_the_bev_cell_under_each_voxel_column():
     head = _occupancy_head().eval()
-    # voxel x index 150 (x = 20.2 m), y index 50 (y = -19.8 m) -> BEV row (54 - 19.8) / 3, col (54 + 20.2) / 3
-    row, col = _bev_cell_seen_by((150, 50), head, lambda logits, xy: logits[0, :, xy[0], xy[1], :].sum())
-    assert abs(row - 11.4) <= 1 and abs(col - 24.7) <= 1
+    # voxel x index 150, y index 50: x = -40 + 150.5 * 0.4 = 20.2 m, y = -19.8 m
+    row, col = _bev_position_seen_by((150, 50), head, lambda logits, xy: logits[0, :, xy[0], xy[1], :].sum())
+    assert abs(row - _bev_index(-19.8)) < 0.5 and abs(col - _bev_index(20.2)) < 0.5
 
 
 def test_occupancy_head_losses_and_prediction_fields():

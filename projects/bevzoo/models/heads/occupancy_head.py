@@ -17,10 +17,11 @@ OCC3D_RANGE = (-40.0, -40.0, -1.0, 40.0, 40.0, 5.4)
 class OccupancyHead(BaseModule):
     """Predicts ``pred_occupancy`` ``[X, Y, Z]`` uint8 labels from the shared BEV.
 
-    The BEV is resampled to the occupancy grid's x-y cells, a 3x3 conv-BN-ReLU mixes neighbours, and a
-    1x1 conv emits ``Z * height_channels`` channels that are reshaped into ``height_channels`` features
-    per height level (channel-to-height, as FlashOcc); one 3x3x3 conv-BN-ReLU then mixes the levels and
-    a 1x1x1 conv classifies every voxel.
+    On the incoming BEV grid, a 3x3 conv-BN-ReLU mixes neighbours and a 1x1 conv emits
+    ``Z * height_channels`` channels (channel-to-height, as FlashOcc); these are resampled to the occupancy
+    grid's x-y cells (working before the resampling keeps the 2D layers on the usually coarser BEV) and
+    reshaped into ``height_channels`` features per height level; one 3x3x3 conv-BN-ReLU mixes the levels
+    and a 1x1x1 conv classifies every voxel.
 
     Training scores only voxels whose ``gt_occupancy_mask`` is set (Occ3D's camera-visibility mask by
     default, whichever mask the dataset puts in that field) when ``train_on_mask`` is true, so
@@ -92,7 +93,7 @@ class OccupancyHead(BaseModule):
 
     def forward(self, bev: Tensor) -> Tensor:
         """Voxel logits ``[B, num_classes, X, Y, Z]`` from the BEV ``[B, C, H_bev, W_bev]``."""
-        features = self.bev_layers(self.resampler(bev))  # [B, Z * Ch, Y, X]
+        features = self.resampler(self.bev_layers(bev))  # [B, Z * Ch, Y, X] on the occupancy grid
         batch, _, rows, cols = features.shape
         volume = features.view(batch, self.num_levels, self.height_channels, rows, cols).transpose(1, 2)
         logits = self.voxel_layers(volume)  # [B, classes, Z, Y, X]
