@@ -1,0 +1,56 @@
+"""BEV map segmentation targets in the (augmented) LiDAR frame."""
+from typing import Dict, Optional, Sequence, Tuple
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+from mmdet3d.registry import TRANSFORMS
+
+from ..bev_grid import BEVGrid, resample_nearest
+from ..constants import MAP_CLASS_LAYERS
+from ..map_rasterizer import MapMaskRasterizer, MaskCache
+
+
+@TRANSFORMS.register_module()
+class LoadBEVMapMask(BaseTransform):
+    """Add ``gt_map_bev``: ``[C, H, W]`` uint8 map classes over a LiDAR-centred grid in the augmented frame.
+
+    ``gt_map_bev[c, row, col]`` is 1 where class ``c`` covers the point ``(x, y)`` of the model's
+    (augmented) LiDAR frame with ``x = x_min + (col + 0.5) * res``, ``y = y_min + (row + 0.5) * res``.
+    The un-augmented mask is rasterised once per sample from the devkit's ``NuScenesMap`` over the grid
+    grown by ``cache_margin`` and cached on disk; each call then looks it up at
+    ``inv(lidar_aug_matrix)`` of every output pixel (nearest neighbour), so it must run after
+    ``GlobalBEVAug``. Without augmentation this is the rasterised mask itself. ``cache_margin`` must cover
+    how far augmentation moves the grid's corners (rotation, scale below 1, translation).
+
+    Args:
+        data_root: nuScenes root with ``maps/expansion``.
+        class_layers: Class -> NuScenesMap layers, in channel order. Default: the six BEVFusion classes.
+        grid: ``dict(x_range, y_range, resolution)`` of the output. Default: 100 m square, 0.5 m cells.
+        cache_dir: Folder of the on-disk cache; None rasterises every time.
+        cache_margin: Metres added around the grid in the cached raster.
+        line_width: Width of divider lines in metres.
+    """
+
+    def __init__(self, data_root: str, class_layers: Optional[Dict[str, Sequence[str]]] = None,
+                 grid: Optional[dict] = None, cache_dir: Optional[str] = None, cache_margin: float = 30.0,
+                 line_width: float = 1.0) -> None:
+        self.class_layers = dict(class_layers or MAP_CLASS_LAYERS)
+        self.grid = BEVGrid(**(grid or {}))
+        self.cache_grid = self.grid.expanded(cache_margin)
+        self.rasterizer = MapMaskRasterizer(data_root, self.class_layers, line_width)
+        self.cache = MaskCache(cache_dir, repr((self.class_layers, self.cache_grid, line_width)))
+
+    def unaugmented_mask(self, results: dict) -> Tuple[np.ndarray, BEVGrid]:
+        """The cached raster of the sample in its un-augmented LiDAR frame, and its grid."""
+        mask = self.cache.load(results['token'])
+        if mask is None:
+            lidar2global = results['ego2global'] @ results['lidar2ego']
+            mask = self.rasterizer.rasterize(results['map_location'], lidar2global, self.cache_grid)
+            self.cache.save(results['token'], mask)
+        return mask, self.cache_grid
+
+    def transform(self, results: dict) -> dict:
+        mask, mask_grid = self.unaugmented_mask(results)
+        augmented2lidar = np.linalg.inv(results['lidar_aug_matrix'])
+        results['gt_map_bev'] = resample_nearest(mask, mask_grid, self.grid, augmented2lidar)
+        return results
