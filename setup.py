@@ -52,14 +52,19 @@ def default_cuda_archs() -> str:
 def make_extension():
     cpp_sources = sorted(glob.glob('csrc/**/*.cpp', recursive=True))
     cuda_sources = sorted(glob.glob('csrc/**/*.cu', recursive=True))
-    cxx_flags = ['-O3']
+    # at::parallel_for is header code: it only runs multi-threaded when the extension is built with OpenMP.
+    openmp = ['-fopenmp'] if torch.backends.openmp.is_available() else []
+    cxx_flags = ['-O3'] + openmp
+    include_dirs = [os.path.abspath('csrc')]
     if want_cuda():
         os.environ.setdefault('TORCH_CUDA_ARCH_LIST', default_cuda_archs())
         print(f"bevzoo: building CUDA kernels for TORCH_CUDA_ARCH_LIST={os.environ['TORCH_CUDA_ARCH_LIST']}")
         return CUDAExtension('bevzoo._C', cpp_sources + cuda_sources, define_macros=[('WITH_CUDA', None)],
+                             include_dirs=include_dirs, extra_link_args=openmp,
                              extra_compile_args={'cxx': cxx_flags, 'nvcc': ['-O3', '--use_fast_math']})
     print('bevzoo: building CPU kernels only (no CUDA toolkit or CPU-only torch; set FORCE_CUDA=1 to insist)')
-    return CppExtension('bevzoo._C', cpp_sources, extra_compile_args={'cxx': cxx_flags})
+    return CppExtension('bevzoo._C', cpp_sources, include_dirs=include_dirs, extra_link_args=openmp,
+                        extra_compile_args={'cxx': cxx_flags})
 
 
 setup(
