@@ -1,1 +1,4 @@
-"""TODO owner fills in."""
+"""BEV decoders over the fused BEV."""
+from .bev_decoder import BEVDecoder
+
+__all__ = ['BEVDecoder']

@@ -1,1 +1,4 @@
-"""TODO owner fills in."""
+"""Detectors: the model class that wires the stages."""
+from .bevfusion_model import BEVFeatures, BEVFusionModel
+
+__all__ = ['BEVFeatures', 'BEVFusionModel']
