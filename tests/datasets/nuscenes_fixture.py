@@ -67,15 +67,20 @@ class NuScenesFixture:
     map_polygons: Dict[str, List[np.ndarray]] = field(default_factory=dict)  # layer -> [K, 2] global xy
 
 
+def pose_matrix_of(translation, rotation: Quaternion) -> np.ndarray:
+    pose = np.eye(4)
+    pose[:3, :3] = rotation.rotation_matrix
+    pose[:3, 3] = translation
+    return pose
+
+
 def ego_pose(start: Tuple[float, float, float], t: float) -> np.ndarray:
     """Ego 4x4 pose at time ``t`` s on a constant-turn arc from ``start`` = (x, y, yaw)."""
     x0, y0, yaw0 = start
     yaw = yaw0 + EGO_YAW_RATE * t
     radius = EGO_SPEED / EGO_YAW_RATE
-    pose = np.eye(4)
-    pose[:3, :3] = Quaternion(axis=[0, 0, 1], angle=yaw).rotation_matrix
-    pose[:3, 3] = [x0 + radius * (np.sin(yaw) - np.sin(yaw0)), y0 - radius * (np.cos(yaw) - np.cos(yaw0)), 0]
-    return pose
+    return pose_matrix_of([x0 + radius * (np.sin(yaw) - np.sin(yaw0)), y0 - radius * (np.cos(yaw) - np.cos(yaw0)), 0],
+                          Quaternion(axis=[0, 0, 1], angle=yaw))
 
 
 def start_frame_to_global(start, forward: float, left: float) -> np.ndarray:
@@ -200,9 +205,7 @@ class FixtureWriter:
     def _lidar(self, name, start, base_us, offset_us, sample_token, keyframe) -> None:
         t = offset_us / 1e6
         ego2global = ego_pose(start, t)
-        lidar2ego = np.eye(4)
-        lidar2ego[:3, :3] = LIDAR_CALIB[1].rotation_matrix
-        lidar2ego[:3, 3] = LIDAR_CALIB[0]
+        lidar2ego = pose_matrix_of(*LIDAR_CALIB)
         ground = np.stack(np.meshgrid(np.arange(-30, 30, 1.5), np.arange(-30, 30, 1.5)), -1).reshape(-1, 2)
         ground_global = np.c_[ground, np.zeros(len(ground))] @ ego2global[:3, :3].T + ego2global[:3, 3]
         clouds = [ground_global]
@@ -260,8 +263,7 @@ class FixtureWriter:
         semantics[:, :, 2] = DRIVEABLE_SURFACE  # voxel z index 2 spans ego z [-0.2, 0.2]
         for obj in OBJECTS:
             centre, yaw = object_state(start, obj, t)
-            box2ego = global2ego @ np.block([[Quaternion(axis=[0, 0, 1], angle=yaw).rotation_matrix,
-                                              centre[:, None]], [np.zeros((1, 3)), np.ones((1, 1))]])
+            box2ego = global2ego @ pose_matrix_of(centre, Quaternion(axis=[0, 0, 1], angle=yaw))
             local = (centres - box2ego[:3, 3]) @ box2ego[:3, :3]
             width, length, height = obj.size_wlh
             inside = np.all(np.abs(local) <= np.array([length, width, height]) / 2 + 0.35, axis=-1)
