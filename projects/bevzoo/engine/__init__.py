@@ -1,0 +1,15 @@
+"""Runtime pieces for mmengine's Runner: atomic checkpoint writes, checkpoints that load with torch's safe
+unpickler, resumable random state, strict checkpoint matching, CPU/GPU distributed set-up and the
+``--show-dir`` visualisation hook."""
+from .atomic_local_backend import AtomicLocalBackend, atomic_write
+from .checkpoint_compatibility_hook import CheckpointCompatibilityHook, CheckpointMismatchError
+from .distributed import prepare_distributed
+from .random_state_hook import RandomStateHook
+from .safe_globals import register_checkpoint_globals
+from .visualization_hook import BEVVisualizationHook
+from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
+
+register_checkpoint_globals()
+
+__all__ = ['AtomicLocalBackend', 'atomic_write', 'BEVVisualizationHook', 'CheckpointCompatibilityHook', 'CheckpointMismatchError',
+           'prepare_distributed', 'RandomStateHook', 'WeightsOnlyCheckpointHook']

@@ -1,0 +1,126 @@
+"""Config preparation shared by tools/train.py and tools/test.py, with errors that say what to fix."""
+import os.path as osp
+from typing import Iterator, List, Optional, Sequence
+
+import torch
+from mmengine.config import Config
+
+# Hooks every bevzoo run needs (also listed in configs/_base_/default_runtime.py): added when a config
+# replaced ``custom_hooks`` without them.
+RUNTIME_HOOKS = ('WeightsOnlyCheckpointHook', 'RandomStateHook', 'CheckpointCompatibilityHook')
+_LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+class ToolInputError(RuntimeError):
+    """A command-line argument or a file it names is unusable; the message says how to fix it."""
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """Read a config file and apply ``--cfg-options``.
+
+    Raises:
+        ToolInputError: the file does not exist or is not a config.
+    """
+    if not osp.isfile(path):
+        raise ToolInputError(f'config {path!r} does not exist (the zoo configs are under configs/)')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def resolve_work_dir(cfg: Config, work_dir: Optional[str], config_path: str) -> str:
+    """``--work-dir``, else the config's ``work_dir``, else ``./work_dirs/<config name>`` (mmdet3d's rule)."""
+    if work_dir:
+        return work_dir
+    return cfg.get('work_dir') or osp.join('./work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def require_checkpoint(path: str) -> str:
+    """Return ``path`` if it is a file, else raise a :class:`ToolInputError` naming it."""
+    if not osp.isfile(path):
+        raise ToolInputError(f'checkpoint {path!r} does not exist')
+    return path
+
+
+def _dataset_configs(node) -> Iterator[dict]:
+    """Dataset configs under a (possibly wrapped: CBGS, repeat, concat) dataset config."""
+    if isinstance(node, dict):
+        if 'ann_file' in node:
+            yield node
+        for key in ('dataset', 'datasets'):
+            yield from _dataset_configs(node.get(key))
+    elif isinstance(node, (list, tuple)):
+        for child in node:
+            yield from _dataset_configs(child)
+
+
+def check_dataset_files(cfg: Config, loaders: Sequence[str] = _LOADERS) -> None:
+    """Check that each dataset's root and info file exist before the Runner starts.
+
+    Args:
+        cfg: the run's config.
+        loaders: which of train/val/test_dataloader the run uses (absent ones are skipped).
+
+    Raises:
+        ToolInputError: naming the loader, the missing path and the command that creates it.
+    """
+    for loader in loaders:
+        if not cfg.get(loader):
+            continue
+        for dataset in _dataset_configs(cfg[loader].get('dataset')):
+            root = dataset.get('data_root') or ''
+            if root and not osp.isdir(root):
+                raise ToolInputError(f'{loader}: dataset root {root!r} does not exist; generate the built-in world '
+                                     f'with `python tools/create_world.py` or point data_root at nuScenes')
+            info = dataset['ann_file'] if osp.isabs(dataset['ann_file']) else osp.join(root, dataset['ann_file'])
+            if not osp.isfile(info):
+                raise ToolInputError(f'{loader}: info file {info!r} is missing; create it with '
+                                     f'`python tools/create_data.py {root or "<data_root>"}`')
+
+
+def _evaluators(cfg: Config) -> List[dict]:
+    found = []
+    for key in ('val_evaluator', 'test_evaluator'):
+        value = cfg.get(key)
+        found += value if isinstance(value, (list, tuple)) else [value] if value else []
+    return found
+
+
+def route_metric_outputs(cfg: Config, output_dir: str) -> None:
+    """Write BEVZooMetric's result JSON and metrics.json to ``output_dir`` unless the config chose a folder."""
+    for evaluator in _evaluators(cfg):
+        if evaluator.get('type') == 'BEVZooMetric' and not evaluator.get('output_dir'):
+            evaluator['output_dir'] = output_dir
+
+
+def ensure_runtime_hooks(cfg: Config) -> None:
+    """Append the runtime hooks of :data:`RUNTIME_HOOKS` that the config's ``custom_hooks`` lack."""
+    hooks = list(cfg.get('custom_hooks') or [])
+    present = {hook.get('type') for hook in hooks}
+    hooks += [dict(type=name) for name in RUNTIME_HOOKS if name not in present]
+    cfg.custom_hooks = hooks
+
+
+def enable_amp(cfg: Config) -> None:
+    """Switch the optimiser wrapper to mixed precision (CUDA only)."""
+    if not torch.cuda.is_available():
+        raise ToolInputError('--amp needs a CUDA device (mixed precision is a GPU feature here)')
+    cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+
+
+def enable_auto_scale_lr(cfg: Config) -> None:
+    """Scale the learning rate by total batch / ``auto_scale_lr.base_batch_size``."""
+    if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+        raise ToolInputError('--auto-scale-lr needs `auto_scale_lr = dict(base_batch_size=N)` in the config '
+                             '(the batch size its learning rate was tuned for)')
+    cfg.auto_scale_lr.enable = True
+
+
+def configure_resume(cfg: Config, resume: Optional[str]) -> None:
+    """``--resume`` alone: continue from work_dir's latest checkpoint; ``--resume CKPT``: from CKPT."""
+    if resume is None:
+        return
+    cfg.resume = True
+    cfg.load_from = None if resume == 'auto' else require_checkpoint(resume)

@@ -1,0 +1,91 @@
+"""Runtime pieces in isolation: atomic writes, safe checkpoint loading, strict matching, config checks."""
+import os
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.fileio import get_file_backend
+from mmengine.logging import HistoryBuffer
+
+from bevzoo.engine import WeightsOnlyCheckpointHook, atomic_write
+from bevzoo.engine.checkpoint_compatibility_hook import state_dict_mismatches
+from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, configure_resume, ensure_runtime_hooks,
+                                       load_config)
+
+
+def test_atomic_write_keeps_old_file_when_interrupted(tmp_path, monkeypatch):
+    target = tmp_path / 'epoch_1.pth'
+    atomic_write(b'complete old checkpoint', target)
+
+    def interrupted(_):
+        raise KeyboardInterrupt  # as if the process were stopped while the bytes go to disk
+    monkeypatch.setattr(os, 'fsync', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(b'half of a new one', target)
+    assert target.read_bytes() == b'complete old checkpoint'
+    assert os.listdir(tmp_path) == ['epoch_1.pth']  # no temporary left behind
+
+
+def test_atomic_backend_is_selectable(tmp_path):
+    backend = get_file_backend(str(tmp_path), backend_args=dict(backend='atomic_local'))
+    backend.put_text('epoch_2.pth', tmp_path / 'last_checkpoint')
+    assert (tmp_path / 'last_checkpoint').read_text() == 'epoch_2.pth'
+
+
+def test_history_buffer_checkpoint_loads_weights_only(tmp_path):
+    checkpoint = {'message_hub': {'log_scalars': {'train/loss': HistoryBuffer([1.0, 0.5], [1, 1])},
+                                  'runtime_info': {'eta': np.float64(3.0)}},
+                  'random_state': [{'numpy': np.random.get_state()}]}
+    hook = WeightsOnlyCheckpointHook()
+    hook.before_save_checkpoint(None, checkpoint)
+    torch.save(checkpoint, tmp_path / 'ckpt.pth')
+    loaded = torch.load(tmp_path / 'ckpt.pth', weights_only=True)  # torch >= 2.6's default
+    hook.after_load_checkpoint(None, loaded)
+    buffer = loaded['message_hub']['log_scalars']['train/loss']
+    assert isinstance(buffer, HistoryBuffer)
+    assert buffer.mean() == pytest.approx(0.75)
+
+
+def test_plain_history_buffer_is_still_refused(tmp_path):
+    # mmengine's buffer pickles methods through getattr, which must stay outside the allow-list
+    torch.save({'buffer': HistoryBuffer([1.0], [1])}, tmp_path / 'ckpt.pth')
+    with pytest.raises(Exception, match='getattr|HistoryBuffer'):
+        torch.load(tmp_path / 'ckpt.pth', weights_only=True)
+
+
+def test_state_dict_mismatches_are_listed():
+    model = {'a.weight': torch.zeros(2, 3), 'b.bias': torch.zeros(2)}
+    assert state_dict_mismatches(model, {'module.a.weight': torch.ones(2, 3), 'b.bias': torch.ones(2)}) == []
+    problems = state_dict_mismatches(model, {'a.weight': torch.zeros(4, 3), 'c.weight': torch.zeros(1)})
+    assert problems == ['1 weights missing in the checkpoint: b.bias', '1 weights not in the model: c.weight',
+                        '1 weights with other shapes: a.weight: checkpoint (4, 3) vs model (2, 3)']
+
+
+def test_missing_config_is_named(tmp_path):
+    with pytest.raises(ToolInputError, match='nope.py.* does not exist'):
+        load_config(str(tmp_path / 'nope.py'))
+
+
+def test_missing_checkpoint_is_named(tmp_path):
+    with pytest.raises(ToolInputError, match='checkpoint .*gone.pth.* does not exist'):
+        configure_resume(Config(), str(tmp_path / 'gone.pth'))
+
+
+def test_dataset_root_missing_files_is_named(tmp_path):
+    dataset = dict(type='X', data_root=str(tmp_path), ann_file='bevzoo_infos_val.pkl')
+    cfg = Config(dict(val_dataloader=dict(dataset=dict(type='CBGSDataset', dataset=dataset))))
+    with pytest.raises(ToolInputError, match=r'val_dataloader: info file .*bevzoo_infos_val.pkl.*create_data.py'):
+        check_dataset_files(cfg)
+    cfg.val_dataloader.dataset.dataset.data_root = str(tmp_path / 'absent')
+    with pytest.raises(ToolInputError, match='dataset root .*absent.* does not exist'):
+        check_dataset_files(cfg)
+
+
+def test_runtime_hooks_added_once():
+    cfg = Config(dict(custom_hooks=[dict(type='RandomStateHook'), dict(type='EMAHook')]))
+    ensure_runtime_hooks(cfg)
+    ensure_runtime_hooks(cfg)
+    types = [hook['type'] for hook in cfg.custom_hooks]
+    assert sorted(types) == sorted(['RandomStateHook', 'EMAHook', 'WeightsOnlyCheckpointHook',
+                                    'CheckpointCompatibilityHook'])

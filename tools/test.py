@@ -1,0 +1,72 @@
+"""Test a trained bevzoo model: metrics of every task the model predicts (mmdet3d's tools/test.py flags).
+
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--show-dir DIR] [--out FILE.pkl]
+                         [--cfg-options key=value ...] [--launcher none|pytorch|slurm]
+Writes the per-class tables to the log, all metrics to <work_dir>/metrics.json and the detection result
+JSON (devkit format, global frame) to <work_dir>/results_nusc.json.
+"""
+import _bootstrap  # noqa: F401  (must come first: clear message outside the bevzoo environment)
+
+import argparse
+import os.path as osp
+import pickle
+import sys
+
+from mmengine.config import DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from bevzoo.engine import CheckpointMismatchError, prepare_distributed
+from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, ensure_runtime_hooks, load_config,
+                                       require_checkpoint, resolve_work_dir, route_metric_outputs)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a bevzoo model.')
+    parser.add_argument('config', help='config file the checkpoint was trained with')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='where logs, metrics.json and results go (default ./work_dirs/<config>)')
+    parser.add_argument('--show-dir', help='write one PNG per sample here: BEV boxes, map, occupancy, cameras')
+    parser.add_argument('--show-max', type=int, default=20, help='at most this many PNGs with --show-dir')
+    parser.add_argument('--out', help='also dump the raw predictions to this .pkl file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def build_config(args: argparse.Namespace):
+    """The config with the command line applied, checked before any work starts."""
+    cfg = load_config(args.config, args.cfg_options)
+    cfg.work_dir = resolve_work_dir(cfg, args.work_dir, args.config)
+    cfg.load_from = require_checkpoint(args.checkpoint)
+    check_dataset_files(cfg, ('test_dataloader',))
+    route_metric_outputs(cfg, cfg.work_dir)
+    ensure_runtime_hooks(cfg)
+    if args.show_dir:
+        cfg.custom_hooks.append(dict(type='BEVVisualizationHook', out_dir=args.show_dir, max_samples=args.show_max))
+    if args.out:
+        if not args.out.endswith(('.pkl', '.pickle')):
+            raise ToolInputError(f'--out {args.out!r}: the predictions are pickled, use a .pkl file name')
+        evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, list) else [cfg.test_evaluator]
+        cfg.test_evaluator = [*evaluators, dict(type='DumpResults', out_file_path=args.out)]
+    prepare_distributed(cfg, args.launcher)
+    return cfg
+
+
+def main() -> None:
+    args = parse_args()
+    try:
+        cfg = build_config(args)
+        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+        runner.test()
+    except (ToolInputError, CheckpointMismatchError) as exc:
+        sys.exit(f'error: {args.checkpoint}: {exc}' if isinstance(exc, CheckpointMismatchError) else f'error: {exc}')
+    except pickle.UnpicklingError as exc:
+        sys.exit(f'error: {args.checkpoint} holds objects that torch refuses to load safely ({exc}). bevzoo '
+                 'allow-lists the data types mmengine checkpoints need; if you trust the file, extract its '
+                 "'state_dict' with torch.load(..., weights_only=False) and test that instead.")
+
+
+if __name__ == '__main__':
+    main()
