@@ -11,5 +11,6 @@ check_environment()
 
 from . import ops  # noqa: E402  (loads bevzoo._C and registers torch.ops.bevzoo)
 from . import closed_loop, datasets, evaluation, models, world  # noqa: E402,F401
+from . import engine, visualization  # noqa: E402,F401
 
 __all__ = ['__version__']
