@@ -1,0 +1,93 @@
+"""`make demo`: built-in world -> info files -> train the default fused world config -> test -> metrics.
+
+Each step runs the project's own tool (so its output and progress show as they would by hand) and is
+skipped when its result already exists: the world (tools/create_world.py), the info files
+(tools/create_data.py), the trained checkpoint (tools/train.py, resumed if interrupted), then
+tools/test.py with visualisations. Ends with the headline metrics and where the pictures are.
+"""
+import _bootstrap  # noqa: F401  (must come first: clear message outside the bevzoo environment)
+
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import List
+
+from mmengine.config import Config
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DEFAULT_CONFIG = 'configs/bevfusion/bevfusion_world_multitask.py'
+HEADLINE = (('det/NDS', 'NDS', 0.3), ('det/mAP', 'mAP', None), ('map/mean/iou@max', 'map mIoU', 0.5),
+            ('occ/mIoU', 'occupancy mIoU', 0.25))
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--config', default=DEFAULT_CONFIG, help='the config to train and test')
+    parser.add_argument('--work-dir', help='default ./work_dirs/<config name>')
+    parser.add_argument('--show-max', type=int, default=8, help='visualisations to write')
+    return parser.parse_args()
+
+
+def run_step(title: str, command: List[str]) -> None:
+    """Run one tool, stream its output, and stop the demo with its exit status if it fails."""
+    print(f'\n=== {title}\n$ {" ".join(command)}', flush=True)
+    start = time.time()
+    status = subprocess.call(command, cwd=REPO)
+    if status != 0:
+        sys.exit(f'demo: "{title}" failed with exit status {status}')
+    print(f'=== {title}: done in {time.time() - start:.0f} s', flush=True)
+
+
+def tool(name: str, *args: str) -> List[str]:
+    return [sys.executable, osp.join(REPO, 'tools', name), *args]
+
+
+def latest_checkpoint(work_dir: str) -> str:
+    with open(osp.join(work_dir, 'last_checkpoint')) as stream:
+        return stream.read().strip()
+
+
+def training_finished(work_dir: str, max_epochs: int) -> bool:
+    return osp.isfile(osp.join(work_dir, f'epoch_{max_epochs}.pth'))
+
+
+def print_headline(metrics_path: str, show_dir: str) -> None:
+    metrics = json.load(open(metrics_path))
+    print('\n=== bevzoo demo: validation split of the built-in world')
+    for key, name, floor in HEADLINE:
+        if key in metrics:
+            target = f'   (floor {floor})' if floor is not None else ''
+            print(f'{name:>16}: {metrics[key]:.4f}{target}')
+    print(f'all metrics: {metrics_path}\nvisualisations: {osp.abspath(show_dir)}')
+
+
+def main() -> None:
+    args = parse_args()
+    config = osp.join(REPO, args.config) if not osp.isabs(args.config) else args.config
+    cfg = Config.fromfile(config)
+    data_root = osp.join(REPO, cfg.test_dataloader.dataset.data_root)  # where the config reads the world
+    work_dir = args.work_dir or osp.join(REPO, 'work_dirs', osp.splitext(osp.basename(config))[0])
+    started = time.time()
+    if not glob.glob(osp.join(data_root, 'v1.0-*', 'sample.json')):
+        run_step('generate the built-in world', tool('create_world.py', '--out', data_root))
+    if not all(osp.isfile(osp.join(data_root, f'bevzoo_infos_{split}.pkl')) for split in ('train', 'val')):
+        run_step('create the info files', tool('create_data.py', data_root))
+    if not training_finished(work_dir, cfg.train_cfg.max_epochs):
+        resume = ['--resume'] if osp.isfile(osp.join(work_dir, 'last_checkpoint')) else []
+        run_step('train', tool('train.py', config, '--work-dir', work_dir, *resume))
+    show_dir = osp.join(work_dir, 'show')
+    test_dir = osp.join(work_dir, 'test')
+    os.makedirs(test_dir, exist_ok=True)
+    run_step('test', tool('test.py', config, latest_checkpoint(work_dir), '--work-dir', test_dir,
+                          '--show-dir', show_dir, '--show-max', str(args.show_max)))
+    print_headline(osp.join(test_dir, 'metrics.json'), show_dir)
+    print(f'demo finished in {(time.time() - started) / 60:.1f} min')
+
+
+if __name__ == '__main__':
+    main()
