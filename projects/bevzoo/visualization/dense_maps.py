@@ -2,6 +2,7 @@
 import numpy as np
 import torch
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 
 from .palettes import MAP_COLORS, OCC_COLORS
 
@@ -14,6 +15,12 @@ def map_overlay(masks: torch.Tensor, threshold: float = 0.5) -> np.ndarray:
     for channel, color in zip(masks.detach().cpu().float().numpy(), MAP_COLORS):
         image[channel >= threshold] = color
     return image
+
+
+def add_map_legend(ax: Axes, class_names) -> None:
+    """Name the colour of each map class."""
+    handles = [Patch(color=color, label=name) for name, color in zip(class_names, MAP_COLORS)]
+    ax.legend(handles=handles, fontsize=6, loc='lower left', framealpha=0.7)
 
 
 def occupancy_top_view(labels: torch.Tensor) -> np.ndarray:

@@ -8,7 +8,8 @@ from matplotlib.figure import Figure
 
 from .bev_boxes import draw_bev
 from .cameras import draw_camera
-from .dense_maps import draw_image, map_overlay, occupancy_top_view
+from ..evaluation import MAP_CLASSES
+from .dense_maps import add_map_legend, draw_image, map_overlay, occupancy_top_view
 
 CAMERA_NAMES = ('CAM_FRONT', 'CAM_FRONT_RIGHT', 'CAM_FRONT_LEFT', 'CAM_BACK', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT')
 PANEL_INCHES = 4.0
@@ -32,6 +33,7 @@ def _draw_top(ax, panel: str, sample, points: Optional[torch.Tensor], score_thre
     elif panel.startswith('map'):
         masks = sample.gt_map_bev if panel == 'map_gt' else sample.pred_map_bev
         draw_image(ax, map_overlay(masks), 'map: ground truth' if panel == 'map_gt' else 'map: prediction >= 0.5')
+        add_map_legend(ax, MAP_CLASSES)
     else:
         labels = sample.gt_occupancy if panel == 'occ_gt' else sample.pred_occupancy
         draw_image(ax, occupancy_top_view(labels), 'occupancy (top view): ' +
