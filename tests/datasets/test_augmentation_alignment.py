@@ -22,8 +22,8 @@ OCC3D_BY_DETECTION_LABEL = {0: 4, 1: 10, 7: 7, 9: 1}  # car, truck, pedestrian, 
 @pytest.fixture(scope='module')
 def datasets(nusc_fixture):
     root = nusc_fixture.root
-    return (build_dataset(root, full_pipeline(root, augment=False)),
-            build_dataset(root, full_pipeline(root, augment=True)))
+    return (build_dataset(root, full_pipeline(augment=False)),
+            build_dataset(root, full_pipeline(augment=True)))
 
 
 def _augmented(dataset, index, seed):
@@ -89,7 +89,7 @@ def test_image_augmentation_moves_pixels_as_its_matrix_says(seed):
     image = np.zeros((90, 160, 3), np.uint8)
     dot_uv = np.array([110.0, 30.0])
     cv2.circle(image, tuple(int(v) for v in dot_uv), 2, (255, 255, 255), -1)
-    aug = MultiViewImageAug(final_size=(64, 128), resize_range=(0.8, 0.95), bottom_crop_range=(0.0, 0.1),
+    aug = MultiViewImageAug(final_size=(64, 128), resize_range=(1.0, 1.2), bottom_crop_range=(0.0, 0.1),
                             rotate_range=(-10.0, 10.0), flip=True)
     results = aug.transform(dict(img=[image], img_aug_matrix=np.eye(4)[None]))
     matrix = results['img_aug_matrix'][0]

@@ -41,7 +41,7 @@ def test_missing_lidar_file_is_named_by_converter_and_loader(fixture_copy):
     lidar_path = osp.join(fixture_copy, 'samples', 'LIDAR_TOP', _first_info(fixture_copy)['lidar_points']['lidar_path'])
     os.remove(lidar_path)
     with pytest.raises(FileNotFoundError, match=lidar_path):
-        build_dataset(fixture_copy, full_pipeline(fixture_copy, augment=False))[0]
+        build_dataset(fixture_copy, full_pipeline(augment=False))[0]
     with pytest.raises(FileNotFoundError, match=lidar_path):
         create_infos(fixture_copy)
 

@@ -13,7 +13,7 @@ CONTRACT_META = ('token', 'sample_idx', 'scene_name', 'map_location', 'ego2globa
 
 
 def test_packed_sample_follows_the_contract(nusc_fixture):
-    dataset = build_dataset(nusc_fixture.root, full_pipeline(nusc_fixture.root, augment=False))
+    dataset = build_dataset(nusc_fixture.root, full_pipeline(augment=False))
     packed = dataset[1]
     points, images = packed['inputs']['points'], packed['inputs']['img']
     assert points.dtype == torch.float32 and points.shape[1] == 5
@@ -40,7 +40,7 @@ def test_packed_sample_follows_the_contract(nusc_fixture):
 
 def test_keyframe_points_fill_their_boxes(nusc_fixture):
     """All 60 keyframe points of each object lie in its GT box (bottom-centre boxes of mmdet3d)."""
-    packed = build_dataset(nusc_fixture.root, full_pipeline(nusc_fixture.root, augment=False))[0]
+    packed = build_dataset(nusc_fixture.root, full_pipeline(augment=False))[0]
     points = packed['inputs']['points'].numpy()
     keyframe = points[points[:, 4] == 0, :3]
     for box in packed['data_samples'].gt_instances_3d.bboxes_3d.tensor.numpy():
@@ -48,7 +48,7 @@ def test_keyframe_points_fill_their_boxes(nusc_fixture):
 
 
 def test_val_split_in_test_mode_keeps_eval_annotations(nusc_fixture):
-    dataset = build_dataset(nusc_fixture.root, evaluation_pipeline(nusc_fixture.root), split='val', test_mode=True)
+    dataset = build_dataset(nusc_fixture.root, evaluation_pipeline(), split='val', test_mode=True)
     sample = dataset[0]['data_samples']
     assert sample.metainfo['scene_name'] == 'scene-0003'
     assert len(sample.eval_ann_info['gt_labels_3d']) == 5  # the far car without points is not evaluated

@@ -23,12 +23,11 @@ def world_infos(tiny_world, tmp_path_factory):
     return root, create_infos(root, version, out_dir=out_dir), out_dir
 
 
-def _pipeline(root, out_dir, augment):
-    pipeline = full_pipeline(root, augment)
-    for transform in pipeline:
-        if transform['type'] == 'LoadBEVMapMask':
-            transform['cache_dir'] = osp.join(out_dir, 'map_cache')
-    return pipeline
+def _pipeline(out_dir, augment):
+    """The fixture pipeline with the map cache outside the shared world folder."""
+    pipeline = full_pipeline(augment)
+    return [dict(transform, cache_dir=osp.join(out_dir, 'map_cache')) if transform['type'] == 'LoadBEVMapMask'
+            else transform for transform in pipeline]
 
 
 def test_world_infos_load_in_mmdet3d(world_infos):
@@ -42,9 +41,9 @@ def test_world_infos_load_in_mmdet3d(world_infos):
 @pytest.mark.parametrize('seed', range(2))
 def test_world_sample_stays_aligned_under_augmentation(world_infos, seed):
     root, paths, out_dir = world_infos
-    plain = build_dataset(root, _pipeline(root, out_dir, False), ann_file=paths['train'])[1]
+    plain = build_dataset(root, _pipeline(out_dir, False), ann_file=paths['train'])[1]
     np.random.seed(seed)
-    augmented = build_dataset(root, _pipeline(root, out_dir, True), ann_file=paths['train'])[1]
+    augmented = build_dataset(root, _pipeline(out_dir, True), ann_file=paths['train'])[1]
     # Ray-cast points lie on box faces, so compare with a 1 cm band: the same points stay inside.
     keyframes = [packed['inputs']['points'].numpy() for packed in (plain, augmented)]
     keyframes = [points[points[:, 4] == 0, :3] for points in keyframes]

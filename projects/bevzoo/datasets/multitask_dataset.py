@@ -22,8 +22,9 @@ class NuScenesMultiTaskDataset(NuScenesDataset):
       :class:`DataFileError` naming the file. (The parent keeps its class ``METAINFO['version']`` whatever
       the file says, which would pick the wrong devkit split at evaluation.)
     - ``occ_path`` is joined with ``data_prefix['occ']`` (default: the data root).
-    - Every sample carries ``lidar2ego`` and ``ego2global`` as ``[4, 4]`` arrays and an identity
-      ``lidar_aug_matrix`` that BEV augmentations compose onto.
+    - Every sample carries ``lidar2ego`` and ``ego2global`` as ``[4, 4]`` arrays, an identity
+      ``lidar_aug_matrix`` that BEV augmentations compose onto, and ``data_root`` (where
+      ``LoadBEVMapMask`` finds ``maps/expansion``).
 
     Args:
         data_prefix: Folder per modality, as in mmdet3d, plus ``occ``.
@@ -72,4 +73,5 @@ class NuScenesMultiTaskDataset(NuScenesDataset):
         """The parsed sample with an identity ``lidar_aug_matrix`` (no BEV augmentation yet)."""
         info = super().get_data_info(idx)
         info['lidar_aug_matrix'] = np.eye(4)
+        info['data_root'] = self.data_root
         return info

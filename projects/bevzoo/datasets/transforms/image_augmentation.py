@@ -19,6 +19,9 @@ class MultiViewImageAug(BaseTransform):
     img_aug_matrix[:2, 3]`` (pixel coordinates with the image's top-left corner at (0, 0), as in
     ``cam2img``). Each view is warped once (bilinear), so the chain costs one resampling.
 
+    Resize ratios are relative to the one that makes the image exactly ``final_size`` wide, so the same
+    settings serve any source resolution (nuScenes' 1600 x 900 or the world's smaller images).
+
     Training (``random=True``) draws per view: resize ratio in ``resize_range``, a bottom crop fraction in
     ``bottom_crop_range`` with a random horizontal crop offset, a flip with probability 0.5 when
     ``flip``, and a rotation in ``rotate_range`` (degrees) about the image centre. Testing uses the mean
@@ -26,7 +29,7 @@ class MultiViewImageAug(BaseTransform):
 
     Args:
         final_size: Output ``(H, W)``.
-        resize_range: Range of the resize ratio.
+        resize_range: Range of the resize ratio, relative to fitting the output width.
         bottom_crop_range: Range of the fraction of the resized height removed at the bottom.
         rotate_range: Range of the rotation in degrees.
         flip: Allow horizontal flips.
@@ -52,6 +55,7 @@ class MultiViewImageAug(BaseTransform):
             bottom = np.random.uniform(*self.bottom_crop_range)
         else:
             ratio, bottom = np.mean(self.resize_range), np.mean(self.bottom_crop_range)
+        ratio *= out_w / width
         resized_h, resized_w = int(height * ratio), int(width * ratio)
         crop_top = int((1 - bottom) * resized_h) - out_h
         spare_w = max(0, resized_w - out_w)

@@ -1,4 +1,5 @@
 """BEV map segmentation targets in the (augmented) LiDAR frame."""
+import os.path as osp
 from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
@@ -22,31 +23,43 @@ class LoadBEVMapMask(BaseTransform):
     ``GlobalBEVAug``. Without augmentation this is the rasterised mask itself. ``cache_margin`` must cover
     how far augmentation moves the grid's corners (rotation, scale below 1, translation).
 
+    Maps are read from ``<results['data_root']>/maps/expansion/`` (the dataset sets ``data_root``).
+
     Args:
-        data_root: nuScenes root with ``maps/expansion``.
         class_layers: Class -> NuScenesMap layers, in channel order. Default: the six BEVFusion classes.
         grid: ``dict(x_range, y_range, resolution)`` of the output. Default: 100 m square, 0.5 m cells.
-        cache_dir: Folder of the on-disk cache; None rasterises every time.
+        cache_dir: Folder of the on-disk cache, relative to the data root unless absolute; None
+            rasterises every time.
         cache_margin: Metres added around the grid in the cached raster.
         line_width: Width of divider lines in metres.
     """
 
-    def __init__(self, data_root: str, class_layers: Optional[Dict[str, Sequence[str]]] = None,
-                 grid: Optional[dict] = None, cache_dir: Optional[str] = None, cache_margin: float = 30.0,
+    def __init__(self, class_layers: Optional[Dict[str, Sequence[str]]] = None, grid: Optional[dict] = None,
+                 cache_dir: Optional[str] = 'bevzoo_map_cache', cache_margin: float = 30.0,
                  line_width: float = 1.0) -> None:
         self.class_layers = dict(class_layers or MAP_CLASS_LAYERS)
         self.grid = BEVGrid(**(grid or {}))
         self.cache_grid = self.grid.expanded(cache_margin)
-        self.rasterizer = MapMaskRasterizer(data_root, self.class_layers, line_width)
-        self.cache = MaskCache(cache_dir, repr((self.class_layers, self.cache_grid, line_width)))
+        self.cache_dir = cache_dir
+        self.line_width = line_width
+        self._sources: Dict[str, Tuple[MapMaskRasterizer, MaskCache]] = {}  # per data root
+
+    def _source(self, data_root: str) -> Tuple[MapMaskRasterizer, MaskCache]:
+        if data_root not in self._sources:
+            cache_dir = osp.join(data_root, self.cache_dir) if self.cache_dir is not None else None
+            key = repr((self.class_layers, self.cache_grid, self.line_width))
+            self._sources[data_root] = (MapMaskRasterizer(data_root, self.class_layers, self.line_width),
+                                        MaskCache(cache_dir, key))
+        return self._sources[data_root]
 
     def unaugmented_mask(self, results: dict) -> Tuple[np.ndarray, BEVGrid]:
         """The cached raster of the sample in its un-augmented LiDAR frame, and its grid."""
-        mask = self.cache.load(results['token'])
+        rasterizer, cache = self._source(results['data_root'])
+        mask = cache.load(results['token'])
         if mask is None:
             lidar2global = results['ego2global'] @ results['lidar2ego']
-            mask = self.rasterizer.rasterize(results['map_location'], lidar2global, self.cache_grid)
-            self.cache.save(results['token'], mask)
+            mask = rasterizer.rasterize(results['map_location'], lidar2global, self.cache_grid)
+            cache.save(results['token'], mask)
         return mask, self.cache_grid
 
     def transform(self, results: dict) -> dict:
