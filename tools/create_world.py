@@ -7,7 +7,10 @@ import argparse
 import json
 from dataclasses import asdict, replace
 
+import cv2
+
 from bevzoo.world import SensorConfig, WorldConfig, generate_world, world_statistics
+from bevzoo.world.preview import render_preview
 
 
 def parse_args() -> argparse.Namespace:
@@ -24,6 +27,8 @@ def parse_args() -> argparse.Namespace:
                         default=(defaults.sensors.image_width, defaults.sensors.image_height))
     parser.add_argument('--workers', type=int, default=2, help='worker processes (one scene each)')
     parser.add_argument('--stats', action='store_true', help='print the measured statistics as JSON')
+    parser.add_argument('--preview', metavar='PNG', help='also write a preview image (cameras + BEV) of a keyframe')
+    parser.add_argument('--preview-sample', type=int, default=0, help='sample index of the preview')
     return parser.parse_args()
 
 
@@ -37,6 +42,8 @@ def main() -> None:
           f'scenes) in {report.seconds:.1f} s')
     if args.stats:
         print(json.dumps(asdict(world_statistics(args.out, report.version)), indent=2))
+    if args.preview:
+        cv2.imwrite(args.preview, render_preview(args.out, report.version, args.preview_sample))
 
 
 if __name__ == '__main__':

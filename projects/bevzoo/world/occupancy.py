@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .primitives import BoxSet
-from .sensors import BEAM_ELEVATIONS, CameraImage, CameraSpec, LidarSweep
+from .sensors import BEAM_ELEVATIONS, CAMERA_NAMES, CameraSpec, LidarSpec, LidarSweep, SensorRig
 from .shading import GROUND_OCC
 from .taxonomy import OCC
 from .town import Town
@@ -81,44 +81,91 @@ def _rasterise_boxes(labels: np.ndarray, boxes: BoxSet, ego_to_global: np.ndarra
     labels[ix[inside], iy[inside], iz[inside]] = boxes.occ[box[inside]]
 
 
-def lidar_mask(sweep: LidarSweep, ego_to_global: np.ndarray) -> np.ndarray:
-    """Voxels observed by a full LiDAR revolution: inside the vertical field of view and not behind the
-    first surface hit by the nearest ray."""
-    points = _CENTERS @ ego_to_global[:3, :3].T + ego_to_global[:3, 3]
-    local = (points - sweep.sensor_to_global[:3, 3]) @ sweep.sensor_to_global[:3, :3]
-    beams, steps = sweep.ring_shape
-    distance = np.linalg.norm(local, axis=1)
-    elevation = np.arcsin(local[:, 2] / np.maximum(distance, 1e-6))
-    spacing = BEAM_ELEVATIONS[1] - BEAM_ELEVATIONS[0]
-    ring = np.clip(np.round((elevation - BEAM_ELEVATIONS[0]) / spacing).astype(np.int64), 0, beams - 1)
-    column = np.round(np.arctan2(local[:, 1], local[:, 0]) % (2 * np.pi) / (2 * np.pi) * steps).astype(np.int64) % steps
-    measured = sweep.hits.distance.numpy().reshape(beams, steps)[ring, column]
-    in_fov = (elevation > BEAM_ELEVATIONS[0] - spacing / 2) & (elevation < BEAM_ELEVATIONS[-1] + spacing / 2)
-    return (in_fov & (distance <= measured + _TOLERANCE)).reshape(GRID_SHAPE)
+@dataclass(frozen=True)
+class _Projection:
+    """Where each voxel centre falls in a sensor's image or range image, for a sensor fixed on the ego.
+
+    Attributes:
+        voxels: [V] flat voxel indices inside the sensor's field of view.
+        pixels: [V] flat pixel (or beam x azimuth) index each of them falls in.
+        distance: [V] distance from the sensor to the voxel centre.
+    """
+    voxels: np.ndarray
+    pixels: np.ndarray
+    distance: np.ndarray
+
+    def seen(self, measured: np.ndarray) -> np.ndarray:
+        """Flat [200 * 200 * 16] mask of voxels not behind the surface hit in their pixel (``measured``)."""
+        mask = np.zeros(len(_CENTERS), bool)
+        mask[self.voxels] = self.distance <= measured.ravel()[self.pixels] + _TOLERANCE
+        return mask
 
 
-def camera_mask(images: list, cameras: list, ego_to_global: np.ndarray) -> np.ndarray:
+_PROJECTIONS: dict = {}  # the voxel grid moves with the ego, so each sensor's projection never changes
+
+
+def _sensor_frame(sensor_to_ego: np.ndarray) -> np.ndarray:
+    return (_CENTERS - sensor_to_ego[:3, 3]) @ sensor_to_ego[:3, :3]
+
+
+def _lidar_projection(lidar: LidarSpec) -> _Projection:
+    key = ('lidar', lidar)
+    if key not in _PROJECTIONS:
+        local = _sensor_frame(lidar.sensor_to_ego)
+        distance = np.linalg.norm(local, axis=1)
+        elevation = np.arcsin(local[:, 2] / np.maximum(distance, 1e-6))
+        spacing = BEAM_ELEVATIONS[1] - BEAM_ELEVATIONS[0]
+        ring = np.round((elevation - BEAM_ELEVATIONS[0]) / spacing).astype(np.int64)
+        steps = lidar.azimuth_steps
+        column = np.round(np.arctan2(local[:, 1], local[:, 0]) % (2 * np.pi) / (2 * np.pi) * steps).astype(
+            np.int64) % steps
+        inside = np.flatnonzero((ring >= 0) & (ring < len(BEAM_ELEVATIONS)))
+        _PROJECTIONS[key] = _Projection(inside, ring[inside] * steps + column[inside], distance[inside])
+    return _PROJECTIONS[key]
+
+
+def _camera_projection(camera: CameraSpec) -> _Projection:
+    key = ('camera', camera.name, camera.width, camera.height, *camera.intrinsic.ravel())
+    if key not in _PROJECTIONS:
+        local = _sensor_frame(camera.sensor_to_ego)
+        front = local[:, 2] > 0.1
+        uv = local[:, :2] / np.maximum(local[:, 2:3], 0.1) * np.diag(camera.intrinsic)[:2] + camera.intrinsic[:2, 2]
+        col, row = np.floor(uv[:, 0]).astype(np.int64), np.floor(uv[:, 1]).astype(np.int64)
+        inside = np.flatnonzero(front & (col >= 0) & (col < camera.width) & (row >= 0) & (row < camera.height))
+        _PROJECTIONS[key] = _Projection(inside, row[inside] * camera.width + col[inside],
+                                        np.linalg.norm(local[inside], axis=1))
+    return _PROJECTIONS[key]
+
+
+def lidar_mask(sweep: LidarSweep, lidar: LidarSpec) -> np.ndarray:
+    """Voxels observed by a full LiDAR revolution: inside the vertical field of view (the nearest beam) and
+    not behind the first surface hit by the nearest ray."""
+    if sweep.ring_shape != (len(BEAM_ELEVATIONS), lidar.azimuth_steps):
+        raise ValueError(f'lidar_mask needs a full revolution of {lidar.azimuth_steps} azimuths, '
+                         f'got a sweep of shape {sweep.ring_shape}')
+    return _lidar_projection(lidar).seen(sweep.hits.distance.numpy()).reshape(GRID_SHAPE)
+
+
+def camera_mask(images: list, cameras: list) -> np.ndarray:
     """Voxels seen by at least one camera (in its image and not behind the surface its pixel ray hit)."""
-    points = _CENTERS @ ego_to_global[:3, :3].T + ego_to_global[:3, 3]
-    seen = np.zeros(len(points), bool)
+    seen = np.zeros(len(_CENTERS), bool)
     for image, camera in zip(images, cameras):
-        seen |= _seen_by(image, camera, points)
+        seen |= _camera_projection(camera).seen(image.distance)
     return seen.reshape(GRID_SHAPE)
 
 
-def _seen_by(image: CameraImage, camera: CameraSpec, points: np.ndarray) -> np.ndarray:
-    local = (points - image.sensor_to_global[:3, 3]) @ image.sensor_to_global[:3, :3]
-    front = local[:, 2] > 0.1
-    uv = local[:, :2] / np.maximum(local[:, 2:3], 0.1) * np.diag(camera.intrinsic)[:2] + camera.intrinsic[:2, 2]
-    col, row = np.floor(uv[:, 0]).astype(np.int64), np.floor(uv[:, 1]).astype(np.int64)
-    inside = front & (col >= 0) & (col < camera.width) & (row >= 0) & (row < camera.height)
-    measured = np.full(len(points), -np.inf)
-    measured[inside] = image.distance[row[inside], col[inside]]
-    return inside & (np.linalg.norm(local, axis=1) <= measured + _TOLERANCE)
-
-
 def occupancy_labels(town: Town, boxes: BoxSet, ego_to_global: np.ndarray, sweep: LidarSweep, images: list,
-                     cameras: list) -> OccupancyLabels:
-    """All three Occ3D arrays of one keyframe (``sweep`` must be a full, undecimated revolution)."""
-    return OccupancyLabels(semantics(town, boxes, ego_to_global), lidar_mask(sweep, ego_to_global),
-                           camera_mask(images, cameras, ego_to_global))
+                     rig: SensorRig) -> OccupancyLabels:
+    """All three Occ3D arrays of one keyframe.
+
+    Args:
+        town: The town (ground raster).
+        boxes: Everything solid at the keyframe (``scene.primitives()``).
+        ego_to_global: 4x4 ego pose at the keyframe (the sensors fire at the same time).
+        sweep: The keyframe's full LiDAR revolution.
+        images: `CameraImage` of the six cameras in ``CAMERA_NAMES`` order.
+        rig: The rig that rendered them.
+    """
+    cameras = [rig.cameras[name] for name in CAMERA_NAMES]
+    return OccupancyLabels(semantics(town, boxes, ego_to_global), lidar_mask(sweep, rig.lidar),
+                           camera_mask(images, cameras))

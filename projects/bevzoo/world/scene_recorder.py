@@ -112,7 +112,7 @@ class SceneRecorder:
             self._write_camera(scene, name, image.rgb, timestamp, token)
         self._annotate(scene, token, lidar_point_counts(sweep, len(scene.kind)),
                        visible_fractions(images, len(scene.kind)))
-        labels = occupancy_labels(self.town, primitives, ego_matrix(scene), sweep, images, cameras)
+        labels = occupancy_labels(self.town, primitives, ego_matrix(scene), sweep, images, self.rig)
         folder = os.path.join(self.root, 'gts', self.job.name, token)
         os.makedirs(folder, exist_ok=True)
         np.savez_compressed(os.path.join(folder, 'labels.npz'), semantics=labels.semantics,

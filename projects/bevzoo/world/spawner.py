@@ -92,7 +92,8 @@ class Spawner:
             length = self.town.network.lanes[lane].length
             s = self.rng.uniform(back + 3.0, max(back + 3.5, length - 10.0))
             xy = self.town.network.lanes[lane].points[min(int(s / 0.5), len(self.town.network.lanes[lane].points) - 1)]
-            if all(np.linalg.norm(xy - other) > clearance for other in self._lane_positions):
+            taken = np.array(self._lane_positions).reshape(-1, 2)
+            if not len(taken) or np.min(np.hypot(*(taken - xy).T)) > clearance:
                 self._lane_positions.append(xy)
                 points, stops, _ = self.town.network.random_route(self.rng, lane, s - back, self.route_length)
                 return points, stops
