@@ -8,30 +8,23 @@ JSON (devkit format, global frame) to <work_dir>/results_nusc.json.
 import _bootstrap  # noqa: F401  (must come first: clear message outside the bevzoo environment)
 
 import argparse
-import os.path as osp
 import pickle
 import sys
 
-from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
-
 from bevzoo.engine import CheckpointMismatchError, prepare_distributed
-from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, ensure_runtime_hooks, load_config,
-                                       require_checkpoint, resolve_work_dir, route_metric_outputs)
+from bevzoo.engine.tool_config import (ToolInputError, add_runner_arguments, build_runner, check_dataset_files,
+                                       ensure_runtime_hooks, load_config, require_checkpoint, resolve_work_dir,
+                                       route_metric_outputs)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test (and evaluate) a bevzoo model.')
     parser.add_argument('config', help='config file the checkpoint was trained with')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='where logs, metrics.json and results go (default ./work_dirs/<config>)')
     parser.add_argument('--show-dir', help='write one PNG per sample here: BEV boxes, map, occupancy, cameras')
     parser.add_argument('--show-max', type=int, default=20, help='at most this many PNGs with --show-dir')
     parser.add_argument('--out', help='also dump the raw predictions to this .pkl file')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
+    add_runner_arguments(parser)
     return parser.parse_args()
 
 
@@ -58,7 +51,7 @@ def main() -> None:
     args = parse_args()
     try:
         cfg = build_config(args)
-        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+        runner = build_runner(cfg)
         runner.test()
     except (ToolInputError, CheckpointMismatchError) as exc:
         sys.exit(f'error: {args.checkpoint}: {exc}' if isinstance(exc, CheckpointMismatchError) else f'error: {exc}')

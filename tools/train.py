@@ -10,28 +10,21 @@ import argparse
 import os.path as osp
 import sys
 
-from mmengine.config import DictAction
-from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
-
 from bevzoo.engine import CheckpointMismatchError, prepare_distributed
-from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, configure_resume, enable_amp,
-                                       enable_auto_scale_lr, ensure_runtime_hooks, load_config, resolve_work_dir,
-                                       route_metric_outputs)
+from bevzoo.engine.tool_config import (ToolInputError, add_runner_arguments, build_runner, check_dataset_files,
+                                       configure_resume, enable_amp, enable_auto_scale_lr, ensure_runtime_hooks,
+                                       load_config, resolve_work_dir, route_metric_outputs)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a bevzoo model.')
     parser.add_argument('config', help='config file, e.g. configs/bevfusion/...py')
-    parser.add_argument('--work-dir', help='where logs and checkpoints go (default ./work_dirs/<config name>)')
     parser.add_argument('--resume', nargs='?', const='auto', metavar='CKPT',
                         help='resume from CKPT, or from the latest checkpoint in the work dir when no path is given')
     parser.add_argument('--amp', action='store_true', help='mixed-precision training (CUDA)')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the learning rate with the total batch size (needs auto_scale_lr in the config)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'], default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
+    add_runner_arguments(parser)
     return parser.parse_args()
 
 
@@ -55,7 +48,7 @@ def main() -> None:
     args = parse_args()
     try:
         cfg = build_config(args)
-        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+        runner = build_runner(cfg)
         runner.train()
     except (ToolInputError, CheckpointMismatchError) as exc:
         sys.exit(f'error: {exc}')

@@ -77,7 +77,8 @@ def write_database(root: str) -> None:
         scene=[dict(token='scene0', log_token='log0', nbr_samples=2, first_sample_token=SAMPLE_TOKENS[0],
                     last_sample_token=SAMPLE_TOKENS[1], name=SCENE_NAME, description='')],
         sample=[dict(token=s, timestamp=t, scene_token='scene0', prev=SAMPLE_TOKENS[i - 1] if i else '',
-                     next=SAMPLE_TOKENS[1] if i == 0 else '') for i, (s, t) in enumerate(zip(SAMPLE_TOKENS, SAMPLE_TIMES_US))],
+                     next=SAMPLE_TOKENS[1] if i == 0 else '')
+                for i, (s, t) in enumerate(zip(SAMPLE_TOKENS, SAMPLE_TIMES_US))],
         sample_data=lidar_rows,
         sample_annotation=_annotation_rows(),
         map=[dict(token='map0', log_tokens=['log0'], category='semantic_prior', filename='maps/map0.png')],

@@ -19,6 +19,7 @@ CLASSES = ('car', 'truck', 'trailer', 'bus', 'construction_vehicle', 'bicycle', 
            'traffic_cone', 'barrier')
 LIDAR2EGO = db.pose_matrix(db.LIDAR_YAW, db.LIDAR_TRANSLATION)
 EGO2GLOBAL = db.pose_matrix(db.EGO_YAW, db.EGO_TRANSLATION)
+DEVKIT_NAME = {'vehicle.car': 'car', 'human.pedestrian.adult': 'pedestrian', 'movable_object.barrier': 'barrier'}
 
 
 def predicted_global_boxes(sample_token: str, nusc: NuScenes) -> list:
@@ -26,11 +27,13 @@ def predicted_global_boxes(sample_token: str, nusc: NuScenes) -> list:
     boxes = []
     for annotation_token in nusc.get('sample', sample_token)['anns']:
         annotation = nusc.get('sample_annotation', annotation_token)
-        name = {'vehicle.car': 'car', 'human.pedestrian.adult': 'pedestrian'}.get(annotation['category_name'], 'barrier')
+        name = DEVKIT_NAME[annotation['category_name']]
         attribute = {'car': 'vehicle.moving', 'pedestrian': 'pedestrian.standing', 'barrier': ''}[name]
         yaw = Quaternion(annotation['rotation']).yaw_pitch_roll[0] + 0.2
-        boxes.append(dict(sample_token=sample_token, translation=list(np.add(annotation['translation'], [0.3, -0.2, 0.1])),
-                          size=list(np.multiply(annotation['size'], 1.1)), rotation=list(Quaternion(axis=[0, 0, 1], radians=yaw).elements),
+        moved = np.add(annotation['translation'], [0.3, -0.2, 0.1])
+        boxes.append(dict(sample_token=sample_token, translation=list(moved),
+                          size=list(np.multiply(annotation['size'], 1.1)),
+                          rotation=list(Quaternion(axis=[0, 0, 1], radians=yaw).elements),
                           velocity=list(nusc.box_velocity(annotation_token)[:2] + [0.1, 0.0]), detection_name=name,
                           detection_score=0.8, attribute_name=attribute))
     extras = ((db.ego_to_global((3.0, 9.0, 0.9)), 'pedestrian', 0.3), (db.ego_to_global((70.0, 0.0, 0.9)), 'car', 0.9))

@@ -44,8 +44,8 @@ def test_ground_truth_scores_perfect_localisation(tiny_world, tmp_path):
     metric = BEVZooMetric(data_root=root, version=version, output_dir=str(tmp_path))
     metric.dataset_meta = dict(classes=CLASSES)
     metric.process({}, [dict(token=info['token'], lidar2ego=np.array(info['lidar_points']['lidar2ego']),
-                             ego2global=np.array(info['ego2global']), pred_instances_3d=ground_truth_as_predictions(info))
-                        for info in infos])
+                             ego2global=np.array(info['ego2global']),
+                             pred_instances_3d=ground_truth_as_predictions(info)) for info in infos])
     scores = metric.evaluate(size=len(infos))
     present = {CLASSES[inst['bbox_label_3d']] for info in infos for inst in info['instances'] if scored(inst, info)}
     assert present, 'the tiny world has no scored objects in its val scene'

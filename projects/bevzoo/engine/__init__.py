@@ -11,5 +11,6 @@ from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
 register_checkpoint_globals()
 
-__all__ = ['AtomicLocalBackend', 'atomic_write', 'BEVVisualizationHook', 'CheckpointCompatibilityHook', 'CheckpointMismatchError',
+__all__ = ['AtomicLocalBackend', 'atomic_write', 'BEVVisualizationHook', 'CheckpointCompatibilityHook',
+           'CheckpointMismatchError',
            'prepare_distributed', 'RandomStateHook', 'WeightsOnlyCheckpointHook']

@@ -1,9 +1,14 @@
 """Config preparation shared by tools/train.py and tools/test.py, with errors that say what to fix."""
+import argparse
 import os.path as osp
 from typing import Iterator, List, Optional, Sequence
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from .distributed import LAUNCHERS
 
 # Hooks every bevzoo run needs (also listed in configs/_base_/default_runtime.py): added when a config
 # replaced ``custom_hooks`` without them.
@@ -13,6 +18,19 @@ _LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 class ToolInputError(RuntimeError):
     """A command-line argument or a file it names is unusable; the message says how to fix it."""
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags train.py and test.py share: --work-dir, --cfg-options, --launcher (and torch's --local-rank)."""
+    parser.add_argument('--work-dir', help='where logs, checkpoints and metrics go (default ./work_dirs/<config name>)')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config keys: key=value')
+    parser.add_argument('--launcher', choices=LAUNCHERS, default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
+
+
+def build_runner(cfg: Config) -> Runner:
+    """mmengine's Runner, or the registered runner the config names in ``runner_type``."""
+    return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
