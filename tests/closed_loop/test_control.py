@@ -94,18 +94,31 @@ def test_planner_cruises_towards_target():
 
 
 def test_planner_stops_for_objects_and_red_lights():
-    car_ahead = np.array([[8.0, 0.0, 2.5, 0.0, 0.0, 0.0]])  # a stopped car 8 m ahead, radius 2.5 m
+    # A stopped 4.5 m car 8 m ahead: free = 8 - 2.5 (ego front) - 2.25 (half car) - 3 (standstill gap)
+    # = 0.25 m -> sqrt(2 * 3 * 0.25) = 1.22 m/s; 6 m ahead there is no free distance left: stop.
+    car_ahead = np.array([[8.0, 0.0, 4.5, 1.8, 0.0, 0.0, 0.0, 0.0]])
     plan = ArcPlanner().plan(PlannerInput(target=np.array([30.0, 0.0]), speed=3.0, objects=car_ahead))
-    assert plan.target_speed == 0.0 and plan.reason == 'object'
-    beside = np.array([[8.0, 6.0, 2.5, 0.0, 0.0, 0.0]])  # parked in the next lane: no effect
+    assert plan.reason == 'object' and plan.target_speed == pytest.approx(math.sqrt(1.5))
+    car_ahead[0, 0] = 6.0
+    plan = ArcPlanner().plan(PlannerInput(target=np.array([30.0, 0.0]), speed=3.0, objects=car_ahead))
+    assert plan.target_speed == 0.0 and np.allclose(plan.waypoints, 0.0)
+    beside = np.array([[8.0, 3.0, 4.5, 1.8, 0.0, 0.0, 0.0, 0.0]])  # parked at the curb, 3 m to the side: no effect
     assert ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 3.0, objects=beside)).reason == 'cruise'
-    crossing = np.array([[10.0, -6.0, 0.4, 0.0, 3.0, 1.0]])  # a pedestrian walking into the lane
+    crossing = np.array([[10.0, -6.0, 0.6, 0.6, 1.57, 0.0, 3.0, 1.0]])  # a pedestrian walking into the lane
     assert ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 3.0, objects=crossing)).reason == 'object'
-    red = ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 3.0, red_light_distance=6.0))
+    red = ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 3.0, light_distance=6.0, light_state='red'))
     # free distance = 6 - 2.5 (ego front) - 0.5 (margin) = 3 m; sqrt(2 * 3 m/s^2 * 3 m) = 4.24 m/s
     assert red.reason == 'red_light' and red.target_speed == pytest.approx(math.sqrt(18.0))
-    too_late = ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 6.0, red_light_distance=3.5))
-    assert too_late.reason != 'red_light'
+    assert ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 3.0, light_distance=6.0,
+                                          light_state='green')).reason == 'cruise'
+    # Yellow 3.5 m ahead at 6 m/s (needs 18 m/s^2): go on; the same seen early enough: stop, and stay stopping.
+    assert ArcPlanner().plan(PlannerInput(np.array([30.0, 0.0]), 6.0, light_distance=3.5,
+                                          light_state='yellow')).reason != 'red_light'
+    planner = ArcPlanner()
+    early = planner.plan(PlannerInput(np.array([30.0, 0.0]), 6.0, light_distance=20.0, light_state='yellow'))
+    assert early.target_speed == pytest.approx(6.0)  # sqrt(2 * 3 * 17) = 10.1 m/s allows cruising, yet it commits
+    assert planner.plan(PlannerInput(np.array([30.0, 0.0]), 6.0, light_distance=3.0,
+                                     light_state='yellow')).target_speed == 0.0  # free = 3 - 3 = 0
 
 
 def _camera(name: str, yaw_deg: float) -> CameraMount:

@@ -3,12 +3,13 @@
 It is its own module so that a better planner can replace it: anything with
 ``plan(scene: PlannerInput) -> Plan`` fits the agents.
 
-Lateral: constant-curvature arcs from the ego are scored by how well they head for the route target,
-how much of the ego's swept footprint stays on the (predicted) drivable area, and how much they change
-the previous choice. Longitudinal: the cruise speed, limited by the arc's curvature, by a safe stopping
-distance to every object whose predicted position over the next 2 s lies in the corridor ahead (as
-InterFuser does with its object map), and by the stop line of a red light ahead. Waypoints are then
-placed along the arc ``waypoint_dt`` seconds apart at that speed, as TransFuser's controller expects.
+Lateral: when a lane centre line is known it is followed; otherwise constant-curvature arcs from the
+ego are scored by how well they head for the route target, how much of the ego's swept footprint stays
+on the (predicted) drivable area, and how much they change the previous choice. Longitudinal: the
+cruise speed, limited by the path's curvature, by a safe stopping distance to every object whose
+predicted position over the next 2 s lies in the corridor ahead (as InterFuser does with its object
+map), and by the stop line of a red (or early-enough yellow) light. Waypoints are then placed along the
+path ``waypoint_dt`` seconds apart at that speed, as TransFuser's controller expects.
 """
 import math
 from dataclasses import dataclass, field
@@ -17,7 +18,12 @@ from typing import Optional, Protocol
 import numpy as np
 
 EGO_HALF_WIDTH = 1.0  # m
-EGO_FRONT = 2.5  # m from the ego origin (rear-axle / centre) to its front bumper
+EGO_FRONT = 2.5  # m from the ego origin (rear axle) to its front bumper
+LATERAL_MARGIN = 0.3  # m kept between the ego's side and an object's box
+OBJECT_FIELDS = 8  # x, y, length, width, yaw, vx, vy, is_pedestrian
+PATH_LENGTH = 40.0  # m of path checked for objects
+CURVATURE_LOOKAHEAD = 15.0  # m of lane path whose sharpest bend limits the speed
+PREDICTION_TIMES = (0.0, 0.5, 1.0, 1.5, 2.0)  # s, constant-velocity object prediction
 
 
 @dataclass(frozen=True)
@@ -51,21 +57,26 @@ class PlannerInput:
         target: ``[2]`` next route target point.
         speed: Ego speed, m/s.
         drivable: Drivable-area probabilities, or None when nothing predicts them.
-        objects: ``[K, 6]`` objects as ``(x, y, radius, vx, vy, is_pedestrian)``; radius bounds the
-            footprint.
-        red_light_distance: Metres along the path to the stop line of a red light ahead, or None.
+        objects: ``[K, 8]`` objects as ``(x, y, length, width, yaw, vx, vy, is_pedestrian)``.
+        light_distance: Metres along the path to the stop line of the next traffic light, or None when
+            no light is known ahead.
+        light_state: Its state: 'red', 'yellow' or 'green'.
+        lane_path: ``[M, 2]`` centre line to follow (points about 1 m apart from near the ego onwards),
+            when known (a privileged agent, or a lane-predicting model); None: arcs are sampled.
     """
     target: np.ndarray
     speed: float
     drivable: Optional[BevRaster] = None
-    objects: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))
-    red_light_distance: Optional[float] = None
+    objects: np.ndarray = field(default_factory=lambda: np.zeros((0, OBJECT_FIELDS)))
+    light_distance: Optional[float] = None
+    light_state: Optional[str] = None
+    lane_path: Optional[np.ndarray] = None
 
 
 @dataclass(frozen=True)
 class Plan:
     """Planner output: ``waypoints [T, 2]`` in the ego frame, the chosen ``path [M, 2]``, the target speed
-    and why it was chosen ('cruise', 'curve', 'object', 'red_light', 'goal')."""
+    and why it was chosen ('cruise', 'curve', 'object', 'red_light')."""
     waypoints: np.ndarray
     path: np.ndarray
     target_speed: float
@@ -82,10 +93,6 @@ def arc_points(curvature: float, distances: np.ndarray) -> np.ndarray:
         return np.stack([distances, np.zeros_like(distances)], axis=1)
     return np.stack([np.sin(curvature * distances) / curvature,
                      (1.0 - np.cos(curvature * distances)) / curvature], axis=1)
-
-
-def arc_headings(curvature: float, distances: np.ndarray) -> np.ndarray:
-    return curvature * distances
 
 
 class ArcPlanner:
@@ -113,30 +120,48 @@ class ArcPlanner:
         self.standstill_gap = standstill_gap
         self.waypoint_dt, self.num_waypoints = waypoint_dt, num_waypoints
         self._previous_curvature = 0.0
+        self._stopping = False  # committed to stop at the light ahead
 
     # -- lateral -------------------------------------------------------------------------------------
     def _arc_cost(self, curvature: float, scene: PlannerInput, length: float) -> float:
         distances = np.arange(0.5, length + 1e-6, 0.5)
         points = arc_points(curvature, distances)
-        end = points[-1]
         target = scene.target
         if np.linalg.norm(target) <= length:  # the arc passes the target: how close does it come
             heading_cost = float(np.min(np.linalg.norm(points - target, axis=1))) / max(np.linalg.norm(target), 1.0)
         else:
-            heading_cost = abs(math.atan2(end[1], end[0]) - math.atan2(target[1], target[0]))
+            heading_cost = abs(math.atan2(points[-1, 1], points[-1, 0]) - math.atan2(target[1], target[0]))
         cost = 4.0 * heading_cost + 0.5 * abs(curvature - self._previous_curvature)
         if scene.drivable is not None:
-            headings = arc_headings(curvature, distances)
+            headings = curvature * distances
             normal = np.stack([-np.sin(headings), np.cos(headings)], axis=1)
             footprint = np.concatenate([points, points + EGO_HALF_WIDTH * normal, points - EGO_HALF_WIDTH * normal])
             cost += 3.0 * float(np.mean(scene.drivable.sample(footprint) < 0.5))
         return cost
 
-    def _choose_curvature(self, scene: PlannerInput) -> float:
+    def _arc_path(self, scene: PlannerInput) -> tuple:
+        """The best arc, continued straight after the horizon: ``(path [M, 2], path_s [M], curvature)``."""
         length = float(np.clip(np.linalg.norm(scene.target), 6.0, self.horizon))
         costs = [self._arc_cost(k, scene, length) for k in self.curvatures]
-        self._previous_curvature = float(self.curvatures[int(np.argmin(costs))])
-        return self._previous_curvature
+        curvature = self._previous_curvature = float(self.curvatures[int(np.argmin(costs))])
+        path_s = np.arange(0.0, PATH_LENGTH, 0.25)
+        path = arc_points(curvature, np.minimum(path_s, self.horizon))
+        beyond = np.maximum(path_s - self.horizon, 0.0)[:, None]
+        heading = curvature * self.horizon
+        return path + beyond * np.array([math.cos(heading), math.sin(heading)]), path_s, curvature
+
+    @staticmethod
+    def _lane_path(lane_path: np.ndarray) -> tuple:
+        """The given centre line from its point nearest the ego: ``(path, path_s, sharpest curvature ahead)``."""
+        start = int(np.argmin(np.linalg.norm(lane_path, axis=1)))
+        path = lane_path[start:] if len(lane_path) - start >= 3 else lane_path[-3:]
+        direction = (path[-1] - path[-2]) / max(float(np.linalg.norm(path[-1] - path[-2])), 1e-9)
+        path = np.vstack([path, path[-1] + np.arange(1.0, PATH_LENGTH)[:, None] * direction])  # continue straight
+        path_s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
+        headings = np.unwrap(np.arctan2(np.gradient(path[:, 1]), np.gradient(path[:, 0])))
+        ahead = path_s < CURVATURE_LOOKAHEAD
+        curvature = np.abs(np.gradient(headings, path_s))[ahead] if ahead.sum() > 2 else np.zeros(1)
+        return path, path_s, float(curvature.max())
 
     # -- longitudinal --------------------------------------------------------------------------------
     def _stopping_speed(self, free_distance: float) -> float:
@@ -144,36 +169,50 @@ class ArcPlanner:
         return math.sqrt(2.0 * self.comfort_decel * max(free_distance, 0.0))
 
     def _object_speed(self, scene: PlannerInput, path: np.ndarray, path_s: np.ndarray) -> float:
-        """Speed limit from objects in the corridor over the next 2 s (constant-velocity prediction)."""
+        """Speed limit from objects in the corridor over the next 2 s (constant-velocity prediction).
+
+        An object blocks the corridor when its box, measured across the path where it is nearest,
+        comes within the ego's half width plus a margin of the path.
+        """
         limit = math.inf
-        for x, y, radius, vx, vy, _ in scene.objects:
-            for t in (0.0, 0.5, 1.0, 1.5, 2.0):
+        headings = np.arctan2(np.gradient(path[:, 1]), np.gradient(path[:, 0]))
+        for x, y, length, width, yaw, vx, vy, _ in scene.objects:
+            for t in PREDICTION_TIMES:
                 position = np.array([x + vx * t, y + vy * t])
                 gaps = np.linalg.norm(path - position, axis=1)
                 nearest = int(np.argmin(gaps))
-                if gaps[nearest] > radius + EGO_HALF_WIDTH + 0.3 or path_s[nearest] <= 0.0:
+                if path_s[nearest] <= 0.0:
                     continue
-                free = path_s[nearest] - EGO_FRONT - radius - self.standstill_gap
+                relative = yaw - headings[nearest]
+                across = abs(math.sin(relative)) * length / 2 + abs(math.cos(relative)) * width / 2
+                along = abs(math.cos(relative)) * length / 2 + abs(math.sin(relative)) * width / 2
+                if gaps[nearest] > across + EGO_HALF_WIDTH + LATERAL_MARGIN:
+                    continue
+                free = path_s[nearest] - EGO_FRONT - along - self.standstill_gap
                 limit = min(limit, self._stopping_speed(free))
         return limit
 
     def _red_light_speed(self, scene: PlannerInput) -> float:
-        distance = scene.red_light_distance
-        if distance is None or distance < -1.0:
+        """Stop before the line of a red light; at yellow too, unless stopping would take more than twice
+        the comfort deceleration when the yellow is first seen. Once the planner has decided to stop it
+        stays decided until the light turns green (so a slow deceleration cannot turn into running a red)."""
+        distance, state = scene.light_distance, scene.light_state
+        if distance is None or distance < -1.0 or state not in ('red', 'yellow'):
+            self._stopping = False
             return math.inf
         free = distance - EGO_FRONT - 0.5
-        # Too late to stop comfortably (more than twice the comfort deceleration): go on through.
-        if free < scene.speed ** 2 / (4.0 * self.comfort_decel):
-            return math.inf
+        if not self._stopping:
+            too_late = free < scene.speed ** 2 / (4.0 * self.comfort_decel)
+            if state == 'yellow' and too_late:
+                return math.inf
+            self._stopping = True
         return self._stopping_speed(free)
 
     def plan(self, scene: PlannerInput) -> Plan:
-        curvature = self._choose_curvature(scene)
-        path_s = np.arange(0.0, 40.0, 0.25)
-        path = arc_points(curvature, np.minimum(path_s, self.horizon))
-        beyond = np.maximum(path_s - self.horizon, 0.0)[:, None]  # continue straight after the arc
-        heading = curvature * self.horizon
-        path = path + beyond * np.array([math.cos(heading), math.sin(heading)])
+        if scene.lane_path is not None and len(scene.lane_path) >= 3:
+            path, path_s, curvature = self._lane_path(np.asarray(scene.lane_path, dtype=np.float64))
+        else:
+            path, path_s, curvature = self._arc_path(scene)
         limits = {
             'cruise': self.cruise_speed,
             'curve': math.sqrt(self.max_lateral_accel / max(abs(curvature), 1e-6)),

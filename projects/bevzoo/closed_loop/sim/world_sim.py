@@ -1,0 +1,107 @@
+"""The built-in world advanced in closed loop: the world's scene (IDM traffic, walkers, cycling lights)
+with the ego's pose set from the kinematic bicycle each tick, plus the queries the criteria need."""
+from typing import Dict, List
+
+import numpy as np
+
+from ...world.actors import KINDS
+from ...world.config import TrafficConfig
+from ...world.scene import EGO, Scene
+from ...world.spawner import MOVER, STATIC, TOWED
+from ...world.town import Town
+from ...world.traffic_lights import GREEN, RED, YELLOW
+from ..criteria import ActorKind, Contact
+from .bicycle import EgoState, VehicleParams
+from .collisions import actor_kind, box_corners, overlapping
+from .lane_map import LaneMap
+
+LIGHT_NAMES = {GREEN: 'green', YELLOW: 'yellow', RED: 'red'}
+SCENE_ROUTE_LENGTH = 2000.0  # m of route per traffic vehicle, so that none runs out during a route
+REAR_AXLE_FROM_REAR = 1.0  # m, where the world puts the rear axle (its ego frame origin)
+RETIRED_AT = -10000.0  # m: where vehicles that reached the end of their route are parked, out of the town
+
+
+def ego_params(scene: Scene) -> VehicleParams:
+    """Vehicle parameters matching the world's ego body (nuScenes' Renault Zoe)."""
+    length, width = float(scene.size[EGO, 0]), float(scene.size[EGO, 1])
+    return VehicleParams(wheelbase=length - 2 * REAR_AXLE_FROM_REAR - 0.2, length=length, width=width,
+                         rear_overhang=REAR_AXLE_FROM_REAR)
+
+
+class SimWorld:
+    """One route's world.
+
+    Args:
+        town: The static town (shared by the routes of a set).
+        lane_map: Its lane map.
+        traffic: Traffic densities for this route.
+        scene_seed: Seed of the actors.
+    """
+
+    def __init__(self, town: Town, lane_map: LaneMap, traffic: TrafficConfig, scene_seed: int) -> None:
+        self.town = town
+        self.lane_map = lane_map
+        self.scene = Scene(town, traffic, seed=scene_seed, route_length=SCENE_ROUTE_LENGTH)
+        self.params = ego_params(self.scene)
+        self.kinds: List[ActorKind] = [actor_kind(KINDS[kind].category) if kind in KINDS else ActorKind.VEHICLE
+                                       for kind in self.scene.kind]
+        scenery = town.scenery
+        self._static_corners = box_corners(scenery.center[:, :2], scenery.size[:, 0], scenery.size[:, 1], scenery.yaw)
+        self._static_radius = np.hypot(scenery.size[:, 0], scenery.size[:, 1]) / 2
+
+    @property
+    def time(self) -> float:
+        return self.scene.time
+
+    def light_states(self) -> Dict[int, str]:
+        """``{light id: 'green' | 'yellow' | 'red'}`` now."""
+        states = self.town.lights.states(self.scene.time) if len(self.town.lights) else []
+        return {index: LIGHT_NAMES[int(state)] for index, state in enumerate(states)}
+
+    def place_ego(self, ego: EgoState) -> None:
+        centre = ego.centre(self.params)
+        self.scene.set_ego_pose(float(centre[0]), float(centre[1]), ego.yaw, ego.speed)
+
+    def step(self, dt: float) -> None:
+        before = self.scene.position.copy()
+        self.scene.step(dt)
+        self._retire_finished(before, dt)
+
+    def _retire_finished(self, before: np.ndarray, dt: float) -> None:
+        """Remove vehicles that reached the end of their route (a dead-end lane): the world keeps them
+        standing at the path end with their speed, which would block the lane for ever. CARLA's traffic
+        manager destroys such vehicles; here they are parked far outside the town."""
+        scene = self.scene
+        moving = np.isin(scene.mode, (MOVER, TOWED)) & (scene.speed * dt > 1e-3)
+        moving[EGO] = False
+        stuck = np.flatnonzero(moving & (np.linalg.norm(scene.position - before, axis=1) < 1e-6))
+        if len(stuck):
+            scene.mode[stuck] = STATIC
+            scene.speed[stuck] = 0.0
+            scene.position[stuck] = np.stack([np.full(len(stuck), RETIRED_AT), RETIRED_AT - 10.0 * stuck], axis=1)
+
+    def ego_corners(self, ego: EgoState) -> np.ndarray:
+        centre = ego.centre(self.params)
+        return box_corners(centre[None], np.array([self.params.length]), np.array([self.params.width]),
+                           np.array([ego.yaw]))[0]
+
+    def contacts(self, ego: EgoState) -> List[Contact]:
+        """Everything the ego's body touches now: actors (by id) and static layout (by box index)."""
+        centre = ego.centre(self.params)
+        corners = self.ego_corners(ego)
+        reach = np.hypot(self.params.length, self.params.width) / 2
+        contacts = []
+        others = np.arange(1, len(self.scene.kind))
+        sizes = self.scene.size[others]
+        near = np.linalg.norm(self.scene.position[others] - centre, axis=1) < reach + np.hypot(sizes[:, 0], sizes[:, 1]) / 2
+        candidates = others[near]
+        actor_corners = box_corners(self.scene.position[candidates], self.scene.size[candidates, 0],
+                                    self.scene.size[candidates, 1], self.scene.yaw[candidates])
+        for actor in candidates[overlapping(corners, actor_corners)]:
+            contacts.append(Contact(self.scene.time, int(actor), self.kinds[actor], (float(centre[0]), float(centre[1]))))
+        near_static = np.flatnonzero(np.linalg.norm(self.town.scenery.center[:, :2] - centre, axis=1)
+                                     < reach + self._static_radius)
+        for box in near_static[overlapping(corners, self._static_corners[near_static])]:
+            contacts.append(Contact(self.scene.time, -1 - int(box), ActorKind.STATIC,
+                                    (float(centre[0]), float(centre[1]))))
+        return contacts
