@@ -11,7 +11,6 @@ from bevzoo.datasets.occupancy_grid import OccupancyGrid
 from bevzoo.datasets.transforms import MultiViewImageAug
 from bevzoo.datasets.transforms.bev_augmentation import bev_similarity, transform_boxes
 
-from . import nuscenes_fixture as fx
 from .geometry_checks import apply, points_in_box
 from .pipelines import build_dataset, full_pipeline
 

@@ -71,19 +71,12 @@ def test_missing_and_corrupt_images_are_named(fixture_copy):
         create_infos(fixture_copy)
 
 
-def test_table_reference_to_a_missing_token_names_table_and_token(fixture_copy):
-    def break_first_annotation(records):
-        records[0]['instance_token'] = 'no-such-instance'
-    _rewrite_table(fixture_copy, 'sample_annotation', break_first_annotation)
-    with pytest.raises(DanglingReferenceError, match=r"sample_annotation\.json.*instance_token='no-such-instance'"):
-        create_infos(fixture_copy)
-
-
-def test_sample_data_pointing_to_a_missing_ego_pose_is_named(fixture_copy):
-    def break_ego_pose(records):
-        records[0]['ego_pose_token'] = 'lost-pose'
-    _rewrite_table(fixture_copy, 'sample_data', break_ego_pose)
-    with pytest.raises(DanglingReferenceError, match=r"sample_data\.json.*ego_pose_token='lost-pose'"):
+@pytest.mark.parametrize('table, field', [('sample_annotation', 'instance_token'), ('sample_data', 'ego_pose_token')])
+def test_table_reference_to_a_missing_token_names_table_and_token(fixture_copy, table, field):
+    def break_first_record(records):
+        records[0][field] = 'no-such-token'
+    _rewrite_table(fixture_copy, table, break_first_record)
+    with pytest.raises(DanglingReferenceError, match=rf"{table}\.json.*{field}='no-such-token'"):
         create_infos(fixture_copy)
 
 

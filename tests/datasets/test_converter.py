@@ -1,10 +1,11 @@
 """The converter writes mmdet3d 1.4.0's v2 info format from a real-nuScenes-layout root."""
+import os.path as osp
+
 import mmengine
 import numpy as np
 import pytest
 from mmdet3d.datasets import NuScenesDataset
 from mmdet3d.datasets.transforms import LoadPointsFromMultiSweeps
-from pyquaternion import Quaternion
 
 from bevzoo.datasets.constants import CAMERA_NAMES, DETECTION_CLASSES
 from bevzoo.datasets.transforms import LoadLidarPoints, LoadLidarSweeps
@@ -106,11 +107,12 @@ def _static_truck_box(info) -> np.ndarray:
 def test_sweep_points_of_a_parked_truck_land_in_its_keyframe_box(nusc_fixture, loader, fixed):
     """Each of the 4 sweeps holds 60 truck points; the ego turns 0.2 rad/s at 6 m/s between sweeps."""
     info = _infos(nusc_fixture, 'train')['data_list'][2]
-    results = dict(lidar_points=dict(lidar_path=f'{nusc_fixture.root}/samples/LIDAR_TOP/{info["lidar_points"]["lidar_path"]}'),
-                   timestamp=info['timestamp'],
-                   lidar_sweeps=[dict(sweep, lidar_points=dict(sweep['lidar_points'], lidar_path=f'{nusc_fixture.root}/'
-                                                               f'{sweep["lidar_points"]["lidar_path"]}'))
-                                 for sweep in info['lidar_sweeps']])
+    root = nusc_fixture.root
+    sweeps = [dict(sweep, lidar_points=dict(sweep['lidar_points'],
+                                            lidar_path=osp.join(root, sweep['lidar_points']['lidar_path'])))
+              for sweep in info['lidar_sweeps']]
+    results = dict(lidar_points=dict(lidar_path=f'{root}/samples/LIDAR_TOP/{info["lidar_points"]["lidar_path"]}'),
+                   timestamp=info['timestamp'], lidar_sweeps=sweeps)
     results = LoadLidarPoints(coord_type='LIDAR', load_dim=5, use_dim=5).transform(results)
     points = loader(sweeps_num=10, load_dim=5, use_dim=5, test_mode=True).transform(results)['points'].numpy()
     sweep_points = points[points[:, 4] > 0]

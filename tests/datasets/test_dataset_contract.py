@@ -24,14 +24,14 @@ def test_packed_sample_follows_the_contract(nusc_fixture):
         assert sample.metainfo[key].shape == (6, 4, 4), key
     np.testing.assert_allclose(sample.metainfo['img_aug_matrix'], np.tile(np.eye(4), (6, 1, 1)))
     np.testing.assert_allclose(sample.metainfo['lidar_aug_matrix'], np.eye(4))
-    np.testing.assert_allclose(sample.metainfo['lidar2img'], sample.metainfo['cam2img'] @ sample.metainfo['lidar2cam'])
-    np.testing.assert_allclose(sample.metainfo['cam2lidar'] @ sample.metainfo['lidar2cam'], np.tile(np.eye(4), (6, 1, 1)),
-                               atol=1e-9)
+    meta = sample.metainfo
+    np.testing.assert_allclose(meta['lidar2img'], meta['cam2img'] @ meta['lidar2cam'])
+    np.testing.assert_allclose(meta['cam2lidar'] @ meta['lidar2cam'], np.tile(np.eye(4), (6, 1, 1)), atol=1e-9)
     assert sample.metainfo['token'] == nusc_fixture.sample_tokens['scene-0001'][1]
     boxes = sample.gt_instances_3d.bboxes_3d
     assert isinstance(boxes, LiDARInstance3DBoxes) and boxes.tensor.shape == (4, 9)
-    assert sample.gt_instances_3d.labels_3d.tolist() == [DETECTION_CLASSES.index(name)
-                                                        for name in ('car', 'truck', 'pedestrian', 'barrier')]
+    expected_labels = [DETECTION_CLASSES.index(name) for name in ('car', 'truck', 'pedestrian', 'barrier')]
+    assert sample.gt_instances_3d.labels_3d.tolist() == expected_labels
     assert sample.gt_map_bev.shape == (6, 200, 200) and sample.gt_map_bev.dtype == torch.uint8
     assert sample.gt_occupancy.shape == (200, 200, 16) and sample.gt_occupancy.dtype == torch.uint8
     assert sample.gt_occupancy_mask.dtype == torch.bool
