@@ -91,7 +91,7 @@ def test_map_head_reads_the_bev_cell_under_each_map_cell():
 def test_occupancy_head_reads_the_bev_cell_under_each_voxel_column():
     head = _occupancy_head().eval()
     # voxel x index 150, y index 50: x = -40 + 150.5 * 0.4 = 20.2 m, y = -19.8 m
-    row, col = _bev_position_seen_by((150, 50), head, lambda logits, xy: logits[0, :, xy[0], xy[1], :].sum())
+    row, col = _bev_position_seen_by((150, 50), head, lambda logits, xy: logits[0, xy[0], xy[1]].sum())
     assert abs(row - _bev_index(-19.8)) < 0.5 and abs(col - _bev_index(20.2)) < 0.5
 
 
@@ -116,7 +116,7 @@ def test_occupancy_loss_gives_zero_gradient_to_unobserved_voxels():
     head.register_forward_hook(keep_logits)
     losses = head.loss(torch.randn(1, 4, 36, 36), samples)
     sum(losses.values()).backward()
-    gradient = captured['logits'].grad[0].abs().sum(dim=0)  # [X, Y, Z]
+    gradient = captured['logits'].grad[0].abs().sum(dim=-1)  # [X, Y, Z]
     observed = torch.as_tensor(samples[0].gt_occupancy_mask)
     assert float(gradient[~observed].max()) == 0.0
     assert float(gradient[observed].min()) > 0.0
