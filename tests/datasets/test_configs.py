@@ -7,6 +7,8 @@ from mmdet3d.registry import DATASETS
 from mmengine import Config
 from mmengine.registry import init_default_scope
 
+import bevzoo  # noqa: F401  (registers the dataset and transforms)
+
 
 @pytest.mark.parametrize('name', ['nuscenes_multitask.py', 'world_multitask.py'])
 def test_base_dataset_config_builds_train_and_val(repo_root, nusc_fixture, name):
