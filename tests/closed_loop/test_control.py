@@ -49,9 +49,11 @@ def test_controller_rules():
 
 def test_creep_after_long_stop():
     controller = WaypointController(creep_after=2.0, creep_duration=1.0)
-    go = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 0.0], [4.0, 0.0]])  # wants 2 m/s
-    stuck = [controller.control(go, speed=0.0, time=t).throttle for t in np.arange(0.0, 2.5, 0.05)]
-    assert stuck[-1] > 0.0
+    stop = np.zeros((4, 2))  # the planner says stop
+    throttle = [controller.control(stop, speed=0.0, time=t).throttle for t in np.arange(0.0, 3.5, 0.05)]
+    assert max(throttle[:40]) == 0.0  # first 2 s: standing
+    assert max(throttle[41:60]) > 0.0  # then creeping for 1 s
+    assert throttle[-1] == 0.0  # and standing again
 
 
 def test_gnss_round_trip_and_compass():

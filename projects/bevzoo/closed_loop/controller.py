@@ -4,7 +4,7 @@ Waypoints are in the ego frame (x forward, y left, metres), ``waypoint_dt`` seco
 desired speed = |wp1 - wp0| / dt; brake when it is below 0.4 m/s or the ego is more than 10 % faster;
 throttle = speed PID on (desired - speed) clipped to [0, 0.25], capped at 0.75; steer = turn PID on the
 heading angle to the midpoint of wp0 and wp1 divided by 90 deg. A creep rule un-sticks the car after a
-long stop that no planner asked for.
+long stop (55 s by default, as TransFuser).
 """
 import math
 from dataclasses import dataclass
@@ -33,7 +33,7 @@ class WaypointController:
     Args:
         waypoint_dt: Seconds between consecutive waypoints (0.5 in TransFuser).
         turn_gains, speed_gains: PID gains (TransFuser's by default).
-        creep_after: Seconds stopped (with the planner wanting to move) after which to creep.
+        creep_after: Seconds standing still after which to creep.
         creep_duration: Seconds of creeping.
         creep_speed: Desired speed while creeping, m/s.
     """
@@ -49,17 +49,17 @@ class WaypointController:
         self._creep_until = -math.inf
 
     def _creep(self, time: float, speed: float, desired: float) -> float:
-        """Desired speed after the creep rule: stuck at 0 m/s for ``creep_after`` s while the planner wanted
-        to move means creeping forward for ``creep_duration`` s."""
+        """Desired speed after TransFuser's creep rule: after ``creep_after`` s standing still, drive at
+        ``creep_speed`` for ``creep_duration`` s whatever the planner says (it breaks deadlocks)."""
         if time < self._creep_until:
-            return max(desired, self.creep_speed)
-        if speed > 0.1 or desired < BRAKE_SPEED:
+            return self.creep_speed
+        if speed > 0.1:
             self._stopped_since = None
-            return desired
-        if self._stopped_since is None:
+        elif self._stopped_since is None:
             self._stopped_since = time
         elif time - self._stopped_since > self.creep_after:
             self._creep_until, self._stopped_since = time + self.creep_duration, None
+            return self.creep_speed
         return desired
 
     def control(self, waypoints: np.ndarray, speed: float, time: float = 0.0) -> Control:

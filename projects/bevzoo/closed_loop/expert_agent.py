@@ -83,6 +83,10 @@ class ExpertAgent(AutonomousAgent):
                 return stop_s - along, self.world.light_states().get(light)
         return None, None
 
+    def _lane_ahead(self, pose: Pose2D) -> np.ndarray:
+        """``[M, 2]`` route points from just behind the ego to ``PATH_AHEAD`` metres ahead, ego frame."""
+        return pose.to_ego(self.route.points[max(self._progress - 2, 0):self._progress + int(PATH_AHEAD)])
+
     def run_step(self, input_data, timestamp: float):
         pose, speed = self._ego()
         along = self._route_position(pose)
@@ -90,9 +94,8 @@ class ExpertAgent(AutonomousAgent):
         target_index = int(np.searchsorted(self.route.accumulated, along + lookahead).clip(0, len(self.route.points) - 1))
         target = pose.to_ego(self.route.points[target_index][None])[0]
         light_distance, light_state = self._next_light(along)
-        ahead = self.route.points[max(self._progress - 2, 0):self._progress + int(PATH_AHEAD)]
         scene = PlannerInput(target=target, speed=speed, objects=self._objects(pose), light_distance=light_distance,
-                             light_state=light_state, lane_path=pose.to_ego(ahead))
+                             light_state=light_state, lane_path=self._lane_ahead(pose))
         plan = self.planner.plan(scene)
         self.last_plan_world = pose.to_world(plan.waypoints)
         control = self.controller.control(plan.waypoints, speed, timestamp)

@@ -99,13 +99,12 @@ def load_route_set(path: str) -> RouteSet:
 
 def save_route_set(route_set: RouteSet, path: str, town_overrides: dict, traffic_overrides: dict) -> None:
     """Write ``route_set`` as JSON (only the overridden config fields are written)."""
-    data = {'world': {'seed': route_set.world_seed, 'town': town_overrides, 'traffic': traffic_overrides},
-            'leaderboard_version': route_set.leaderboard_version,
-            'routes': [{'id': r.route_id, 'scene_seed': r.scene_seed,
-                        'waypoints': np.round(r.waypoints, 2).tolist(), **({'traffic': r.traffic} if r.traffic else {})}
-                       for r in route_set.routes]}
-    with open(path, 'w') as f:
-        json.dump(data, f, indent=1)
+    header = {'world': {'seed': route_set.world_seed, 'town': town_overrides, 'traffic': traffic_overrides},
+              'leaderboard_version': route_set.leaderboard_version}
+    routes = [json.dumps({'id': r.route_id, 'scene_seed': r.scene_seed, **({'traffic': r.traffic} if r.traffic else {}),
+                          'waypoints': np.round(r.waypoints, 2).tolist()}) for r in route_set.routes]
+    with open(path, 'w') as f:  # one line per route keeps the file readable
+        f.write(json.dumps(header)[:-1] + ',\n "routes": [\n  ' + ',\n  '.join(routes) + '\n ]\n}\n')
 
 
 def ego_route_waypoints(town: Town, traffic: TrafficConfig, scene_seed: int, length: float,
