@@ -39,7 +39,7 @@ def main() -> None:
                          keyframes_per_scene=args.keyframes, version=args.version, sensors=sensors)
     report = generate_world(config, args.out, workers=args.workers)
     print(f'\nwrote {args.out} ({report.version}: {len(report.train_scenes)} train + {len(report.val_scenes)} val '
-          f'scenes) in {report.seconds:.1f} s')
+          f'scenes) in {report.seconds:.1f} s wall, {report.scene_cpu_seconds:.1f} s CPU recording scenes')
     if args.stats:
         print(json.dumps(asdict(world_statistics(args.out, report.version)), indent=2))
     if args.preview:

@@ -4,6 +4,7 @@ import multiprocessing
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 from queue import Empty
 
 import torch
@@ -23,12 +24,14 @@ _SPLITS = {'v1.0-trainval': ('train', 'val'), 'v1.0-mini': ('mini_train', 'mini_
 
 @dataclass
 class GenerationReport:
-    """What `generate_world` produced: the dataset root, version, scene names and wall time."""
+    """What `generate_world` produced: the dataset root, version, scene names, wall time and the CPU time
+    spent recording the scenes (summed over the worker processes)."""
     dataroot: str
     version: str
     train_scenes: list
     val_scenes: list
     seconds: float
+    scene_cpu_seconds: float
 
 
 def scene_names(config: WorldConfig) -> tuple:
@@ -62,12 +65,14 @@ def _init_worker(config: WorldConfig, dataroot: str, queue) -> None:
     _WORKER_STATE.update(town=_build_town(config), rig=nuscenes_rig(config.sensors), dataroot=dataroot, queue=queue)
 
 
-def _record(job: SceneJob):
+def _record(job: SceneJob) -> tuple:
+    """Record one scene in a worker: (rows, CPU seconds)."""
     state = _WORKER_STATE
     queue = state['queue']
+    start = time.process_time()
     recorder = SceneRecorder(job, state['town'], state['rig'], state['dataroot'], attribute_tokens(),
                              progress=(lambda: queue.put(1)) if queue is not None else None)
-    return recorder.record()
+    return recorder.record(), time.process_time() - start
 
 
 def _follow(pending, queue, bar: ProgressBar) -> None:
@@ -81,20 +86,32 @@ def _follow(pending, queue, bar: ProgressBar) -> None:
 
 
 def _record_here(config: WorldConfig, dataroot: str, jobs: list, progress: bool) -> list:
-    """Record the scenes one after another in this process (single-threaded torch, restored afterwards)."""
+    """Record the scenes one after another in this process (single-threaded torch, restored afterwards).
+
+    Returns:
+        [(rows, CPU seconds)] per scene.
+    """
     bar = ProgressBar(len(jobs) * config.keyframes_per_scene) if progress else None
     town, rig, threads = _build_town(config), nuscenes_rig(config.sensors), torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return [SceneRecorder(job, town, rig, dataroot, attribute_tokens(), bar.update if bar else None).record()
-                for job in jobs]
+        results = []
+        for job in jobs:
+            start = time.process_time()
+            rows = SceneRecorder(job, town, rig, dataroot, attribute_tokens(), bar.update if bar else None).record()
+            results.append((rows, time.process_time() - start))
+        return results
     finally:
         torch.set_num_threads(threads)
 
 
-def _record_in_pool(config: WorldConfig, dataroot: str, jobs: list, workers: int, progress: bool) -> list:
-    """Record the scenes in ``workers`` spawned processes; keyframe ticks come back through a queue."""
-    context = multiprocessing.get_context('spawn')
+def _record_in_pool(config: WorldConfig, dataroot: str, jobs: list, progress: bool, workers: int) -> list:
+    """Record the scenes in ``workers`` forked processes; keyframe ticks come back through a queue.
+
+    Forking (not spawning) skips re-importing the stack in every worker; it is safe because this process
+    has run no torch operation (whose thread pool a fork would break) before the pool starts.
+    """
+    context = multiprocessing.get_context('fork')
     with context.Manager() as manager:
         queue = manager.Queue() if progress else None
         with context.Pool(min(workers, len(jobs)), _init_worker, (config, dataroot, queue)) as pool:
@@ -126,9 +143,9 @@ def generate_world(config: WorldConfig, dataroot: str, workers: int = 2, progres
     write_basemap(town, dataroot)
     train, val = scene_names(config)
     jobs = [SceneJob(index, name, _scene_seed(config, name), config) for index, name in enumerate(train + val)]
-    if workers == 1:
-        scenes = _record_here(config, dataroot, jobs, progress)
-    else:
-        scenes = _record_in_pool(config, dataroot, jobs, workers, progress)
+    record = _record_here if workers == 1 else partial(_record_in_pool, workers=workers)
+    results = record(config, dataroot, jobs, progress=progress)
+    scenes = [rows for rows, _ in results]
     write_tables(dataroot, config.version, nuscenes_rig(config.sensors), config.town.location, scenes)
-    return GenerationReport(dataroot, config.version, train, val, time.time() - start)
+    return GenerationReport(dataroot, config.version, train, val, time.time() - start,
+                            sum(cpu for _, cpu in results))

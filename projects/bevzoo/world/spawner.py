@@ -12,11 +12,11 @@ from .town import Town, rect_ring
 
 MOVER, WALKER, STATIC, TOWED, EXTERNAL = 0, 1, 2, 3, 4
 EGO_SIZE = (4.08, 1.73, 1.56)  # nuScenes' Renault Zoe
-_MOVING_MIX = {'car': 0.78, 'truck': 0.08, 'construction': 0.03, 'bus': 0.05, 'motorcycle': 0.03,
-               'bicycle': 0.03}
+_MOVING_MIX = {'car': 0.74, 'truck': 0.08, 'construction': 0.03, 'bus': 0.05, 'motorcycle': 0.04,
+               'bicycle': 0.06}
 _DESIRED_SPEED = {'car': (8.0, 13.0), 'truck': (7.0, 11.0), 'construction': (5.0, 8.0), 'bus': (7.0, 10.0),
                   'motorcycle': (8.0, 12.0), 'bicycle': (3.5, 6.0), 'ego': (8.0, 11.0)}
-_PARKED_MIX = {'car': 0.85, 'truck': 0.05, 'trailer': 0.03, 'motorcycle': 0.04, 'bicycle': 0.03}
+_PARKED_MIX = {'car': 0.84, 'truck': 0.05, 'trailer': 0.03, 'motorcycle': 0.03, 'bicycle': 0.05}
 _RING_OFFSET = 0.6  # walkers keep right of the walkway centre line
 
 
@@ -139,7 +139,7 @@ class Spawner:
             x, y, yaw = slots[run[1], :3]
             direction = np.array([np.cos(yaw), np.sin(yaw)])
             toward_lane = np.array([-direction[1], direction[0]])  # left of the parked heading = the lane
-            edge = np.array([x, y]) + toward_lane * (self.town.config.parking_width / 2)
+            edge = np.array([x, y]) + toward_lane * (self.town.config.parking_width / 2 + 0.5)  # cones narrow the lane
             for s in np.arange(-7.5, 8.0, 3.0):
                 xy = edge + direction * s
                 self.specs.append(ActorSpec('cone', self._size('cone'), STATIC, pose=(xy[0], xy[1], yaw)))
@@ -147,7 +147,8 @@ class Spawner:
                 xy = np.array([x, y]) + direction * s
                 self.specs.append(ActorSpec('barrier', self._size('barrier'), STATIC, pose=(xy[0], xy[1], yaw)))
             vehicle = 'construction' if self.rng.random() < 0.75 else 'truck'
-            self.specs.append(ActorSpec(vehicle, self._size(vehicle), STATIC, pose=(x, y, yaw)))
+            curb_side = np.array([x, y]) - toward_lane * 0.3
+            self.specs.append(ActorSpec(vehicle, self._size(vehicle), STATIC, pose=(*curb_side, yaw)))
             for _ in range(int(self.rng.integers(1, 3))):
                 xy = np.array([x, y]) + direction * self.rng.uniform(-6, 6) - toward_lane * 0.3
                 self.specs.append(ActorSpec('worker', self._size('worker'), STATIC,
