@@ -21,19 +21,6 @@ def pose_matrix(translation: Sequence[float], rotation: Sequence[float]) -> np.n
     return matrix
 
 
-def transform_points(matrix: np.ndarray, xyz: np.ndarray) -> np.ndarray:
-    """Apply a 4x4 transform to points.
-
-    Args:
-        matrix: ``[4, 4]`` transform.
-        xyz: ``[N, 3]`` points.
-
-    Returns:
-        np.ndarray: ``[N, 3]`` transformed points (a new array).
-    """
-    return xyz @ matrix[:3, :3].T + matrix[:3, 3]
-
-
 def yaw_of(matrix: np.ndarray) -> float:
     """Heading in radians of a frame's x axis in its parent's xy plane (roll and pitch ignored)."""
     return float(np.arctan2(matrix[1, 0], matrix[0, 0]))

@@ -54,6 +54,7 @@ class NuScenesInfoBuilder:
         lidar_sd = self.nusc.get('sample_data', sample['data'][LIDAR_NAME])
         lidar2ego, ego2global = self._sensor_poses(lidar_sd)
         lidar2global = ego2global @ lidar2ego
+        global2lidar = np.linalg.inv(lidar2global)
         scene = self.nusc.get('scene', sample['scene_token'])
         log = self.nusc.get('log', scene['log_token'])
         return dict(
@@ -67,7 +68,7 @@ class NuScenesInfoBuilder:
                 lidar2ego=to_float32_list(lidar2ego)),
             lidar_sweeps=self._lidar_sweeps(lidar_sd, lidar2global),
             images={cam: self._camera_info(sample['data'][cam], lidar2global) for cam in CAMERA_NAMES},
-            instances=[self._instance(token, lidar2global) for token in sample['anns']],
+            instances=[self._instance(token, global2lidar) for token in sample['anns']],
             scene_name=scene['name'],
             map_location=log['location'],
             occ_path=OCC_PATH_TEMPLATE.format(scene_name=scene['name'], sample_token=sample_token),
@@ -123,11 +124,10 @@ class NuScenesInfoBuilder:
             timestamp=cam_sd['timestamp'] / 1e6,
             lidar2cam=to_float32_list(lidar2cam))
 
-    def _instance(self, ann_token: str, lidar2global: np.ndarray) -> dict:
+    def _instance(self, ann_token: str, global2lidar: np.ndarray) -> dict:
         """One annotation as a LiDAR-frame box ``[x, y, z, l, w, h, yaw]`` (geometric centre, yaw from +x
         towards +y) with its velocity rotated into the LiDAR frame (NaN when the devkit cannot tell)."""
         ann = self.nusc.get('sample_annotation', ann_token)
-        global2lidar = np.linalg.inv(lidar2global)
         box = self.nusc.get_box(ann_token)
         centre = global2lidar[:3, :3] @ box.center + global2lidar[:3, 3]
         box_rotation = global2lidar[:3, :3] @ box.orientation.rotation_matrix

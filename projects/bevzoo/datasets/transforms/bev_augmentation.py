@@ -42,7 +42,7 @@ def transform_boxes(boxes: BaseInstance3DBoxes, matrix: np.ndarray) -> BaseInsta
     return boxes.new_box(data)
 
 
-def transform_points(points: BasePoints, matrix: np.ndarray) -> BasePoints:
+def transform_lidar_points(points: BasePoints, matrix: np.ndarray) -> BasePoints:
     """Apply a 4x4 transform to the xyz columns of points; returns new points."""
     data = points.tensor.clone()
     linear = torch.as_tensor(matrix[:3, :3], dtype=data.dtype)
@@ -92,7 +92,7 @@ class GlobalBEVAug(BaseTransform):
                                'LoadOccupancy after the BEV augmentation: they build targets in the augmented frame.')
         matrix = self._draw()
         if 'points' in results:
-            results['points'] = transform_points(results['points'], matrix)
+            results['points'] = transform_lidar_points(results['points'], matrix)
         if 'gt_bboxes_3d' in results:
             results['gt_bboxes_3d'] = transform_boxes(results['gt_bboxes_3d'], matrix)
         results['lidar_aug_matrix'] = matrix @ results['lidar_aug_matrix']
