@@ -54,6 +54,8 @@ def test_creep_after_long_stop():
     assert max(throttle[:40]) == 0.0  # first 2 s: standing
     assert max(throttle[41:60]) > 0.0  # then creeping for 1 s
     assert throttle[-1] == 0.0  # and standing again
+    blocked = WaypointController(creep_after=2.0, creep_duration=1.0)
+    assert max(blocked.control(stop, 0.0, t, allow_creep=False).throttle for t in np.arange(0.0, 3.5, 0.05)) == 0.0
 
 
 def test_gnss_round_trip_and_compass():

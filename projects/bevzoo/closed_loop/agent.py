@@ -114,7 +114,7 @@ class BevzooAgent(AutonomousAgent):
         plan = self.planner.plan(PlannerInput(target=pose.to_ego(target[None])[0], speed=speed, drivable=drivable,
                                               objects=objects))
         self.last_plan_world = pose.to_world(plan.waypoints)
-        control = self.controller.control(plan.waypoints, speed, timestamp)
+        control = self.controller.control(plan.waypoints, speed, timestamp, allow_creep=plan.reason != 'object')
         return VehicleControl(throttle=control.throttle, steer=control.steer, brake=control.brake)
 
     def destroy(self) -> None:

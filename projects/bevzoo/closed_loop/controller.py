@@ -48,9 +48,13 @@ class WaypointController:
         self._stopped_since = None
         self._creep_until = -math.inf
 
-    def _creep(self, time: float, speed: float, desired: float) -> float:
+    def _creep(self, time: float, speed: float, desired: float, allow_creep: bool) -> float:
         """Desired speed after TransFuser's creep rule: after ``creep_after`` s standing still, drive at
-        ``creep_speed`` for ``creep_duration`` s whatever the planner says (it breaks deadlocks)."""
+        ``creep_speed`` for ``creep_duration`` s whatever the planner says (it breaks deadlocks), unless
+        ``allow_creep`` is False (an object blocks the way, TransFuser++'s safety check)."""
+        if not allow_creep:
+            self._creep_until = -math.inf
+            return desired
         if time < self._creep_until:
             return self.creep_speed
         if speed > 0.1:
@@ -62,17 +66,18 @@ class WaypointController:
             return self.creep_speed
         return desired
 
-    def control(self, waypoints: np.ndarray, speed: float, time: float = 0.0) -> Control:
+    def control(self, waypoints: np.ndarray, speed: float, time: float = 0.0, allow_creep: bool = True) -> Control:
         """Args:
             waypoints: ``[T >= 2, 2]`` future positions in the ego frame (x forward, y left), metres.
             speed: Current ego speed, m/s.
             time: Simulation time, s (only the creep rule uses it).
+            allow_creep: False while an object blocks the path (no creeping into it).
         """
         waypoints = np.asarray(waypoints, dtype=np.float64)
         if waypoints.ndim != 2 or waypoints.shape[0] < 2 or waypoints.shape[1] != 2:
             raise ValueError(f'waypoints must be [T >= 2, 2] in the ego frame, got shape {waypoints.shape}')
         desired = float(np.linalg.norm(waypoints[1] - waypoints[0])) / self.waypoint_dt
-        desired = self._creep(time, speed, desired)
+        desired = self._creep(time, speed, desired, allow_creep)
         brake = desired < BRAKE_SPEED or speed / max(desired, 1e-6) > BRAKE_RATIO
         delta = float(np.clip(desired - speed, 0.0, MAX_SPEED_DELTA))
         throttle = 0.0 if brake else float(np.clip(self.speed.step(delta), 0.0, MAX_THROTTLE))

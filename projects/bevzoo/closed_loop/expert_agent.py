@@ -98,5 +98,5 @@ class ExpertAgent(AutonomousAgent):
                              light_state=light_state, lane_path=self._lane_ahead(pose))
         plan = self.planner.plan(scene)
         self.last_plan_world = pose.to_world(plan.waypoints)
-        control = self.controller.control(plan.waypoints, speed, timestamp)
+        control = self.controller.control(plan.waypoints, speed, timestamp, allow_creep=plan.reason != 'object')
         return VehicleControl(throttle=control.throttle, steer=control.steer, brake=control.brake)
