@@ -5,10 +5,12 @@ Example:
     python tools/create_data.py data/nuscenes --version v1.0-mini --out data/nuscenes
 """
 import argparse
+import sys
 
 import _bootstrap  # noqa: F401  (imports bevzoo or says how to set the environment up)
 
-from bevzoo.datasets.nuscenes_converter import create_infos
+from bevzoo.datasets import DataFileError  # noqa: E402
+from bevzoo.datasets.nuscenes_converter import create_infos  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,8 +27,11 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    create_infos(args.root, args.version, out_dir=args.out, max_sweeps=args.max_sweeps,
-                 check_files=not args.skip_file_check)
+    try:
+        create_infos(args.root, args.version, out_dir=args.out, max_sweeps=args.max_sweeps,
+                     check_files=not args.skip_file_check)
+    except (FileNotFoundError, DataFileError) as exc:  # bad input: the message says what and where
+        sys.exit(f'error: {exc}')
 
 
 if __name__ == '__main__':
