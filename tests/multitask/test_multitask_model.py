@@ -7,8 +7,8 @@ import torch
 from mmengine.optim import OptimWrapper
 
 from bevzoo.models.balancers import NonFiniteLossError
+from bevzoo.models.synthetic_inputs import synthetic_batch
 from mmdet3d.registry import MODELS
-from models.synthetic_scene import synthetic_batch
 from models.tiny_models import (CAMERA_CHANNELS, DECODED_CHANNELS, FUSED_CHANNELS, IMAGE_SIZE, LIDAR_CHANNELS,
                                 NUM_CLASSES, POINT_CLOUD_RANGE, PREPROCESSOR, tiny_model_cfg)
 
@@ -41,19 +41,14 @@ def multitask_cfg(**overrides) -> dict:
 
 @pytest.fixture(scope='module')
 def batch() -> dict:
-    """Two synthetic samples with three cameras (few, for speed), boxes, map and occupancy ground truth."""
+    """Two synthetic samples with three cameras (few, for speed), boxes, and the centre 40 x 40 cells of the
+    contract-size map and occupancy targets (exactly the small grids above: same cells, same origin)."""
     data = synthetic_batch(2, IMAGE_SIZE, NUM_CLASSES, extent=POINT_CLOUD_RANGE[3] - 4, num_cams=3)
-    generator = torch.Generator().manual_seed(1)
+    centre = slice(80, 120)
     for sample in data['data_samples']:
-        gt_map = torch.zeros(6, 40, 40, dtype=torch.uint8)
-        gt_map[0, 15:25] = 1  # a drivable band along x
-        gt_map[5, 19:21] = 1  # its divider
-        occupancy = torch.full((40, 40, 16), 17, dtype=torch.uint8)
-        occupancy[:, :, 0] = 11  # driveable surface under everything
-        occupancy[15:25, 15:20, 1:5] = 4  # a car
-        sample.gt_map_bev = gt_map
-        sample.gt_occupancy = occupancy
-        sample.gt_occupancy_mask = torch.rand(40, 40, 16, generator=generator) < 0.5
+        sample.gt_map_bev = sample.gt_map_bev[:, centre, centre]
+        sample.gt_occupancy = sample.gt_occupancy[centre, centre]
+        sample.gt_occupancy_mask = sample.gt_occupancy_mask[centre, centre]
     return data
 
 

@@ -40,7 +40,7 @@ class OccupancyHead(BaseModule):
         train_on_mask: score only voxels with ``gt_occupancy_mask`` set.
         loss_ce: per-voxel classification loss on ``[P, num_classes]`` logits and ``[P]`` labels
             (default: unweighted ``mmdet.CrossEntropyLoss``; set ``class_weight`` to weight classes).
-        loss_lovasz: Lovasz loss on ``[1, num_classes, P, 1]`` logits and ``[1, P, 1]`` labels, e.g.
+        loss_lovasz: Lovasz loss on ``[P, num_classes]`` logits and ``[P]`` labels, e.g. mmdet3d's
             ``dict(type='LovaszLoss', reduction='none')``; None leaves it out.
         loss_affinity: scene-affinity loss on ``[P, num_classes]`` logits and ``[P]`` labels, e.g.
             ``dict(type='SceneAffinityLoss')``; None leaves it out.
@@ -117,9 +117,8 @@ class OccupancyHead(BaseModule):
             zero = voxel_logits.sum() * 0
             return {name: zero for name in self._loss_names()}
         losses = {'loss_occ_ce': self.loss_ce(voxel_logits, voxel_labels)}
-        if self.loss_lovasz is not None:  # mmdet3d's Lovasz flattens [B, C, H, W]; nothing is ignored here
-            losses['loss_occ_lovasz'] = self.loss_lovasz(
-                voxel_logits.t()[None, :, :, None], voxel_labels[None, :, None], ignore_index=None)
+        if self.loss_lovasz is not None:  # unobserved voxels are already gone: nothing for Lovasz to ignore
+            losses['loss_occ_lovasz'] = self.loss_lovasz(voxel_logits, voxel_labels, ignore_index=None)
         if self.loss_affinity is not None:
             losses['loss_occ_affinity'] = self.loss_affinity(voxel_logits, voxel_labels)
         return losses
