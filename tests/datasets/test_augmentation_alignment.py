@@ -8,7 +8,7 @@ from shapely.geometry import Point, Polygon
 
 from bevzoo.datasets.bev_grid import BEVGrid
 from bevzoo.datasets.occupancy_grid import OccupancyGrid
-from bevzoo.datasets.transforms import MultiViewImageAug
+from bevzoo.datasets.transforms import LoadBEVMapMask, MultiViewImageAug
 from bevzoo.datasets.transforms.bev_augmentation import bev_similarity, transform_boxes
 
 from .geometry_checks import apply, points_in_box
@@ -113,3 +113,10 @@ def test_box_transform_agrees_with_mmdet3d_box_operations(angle):
     np.testing.assert_allclose(ours.tensor[:, :6], expected.tensor[:, :6], atol=1e-5)
     np.testing.assert_allclose(np.cos(ours.tensor[:, 6] - expected.tensor[:, 6]), 1.0, atol=1e-6)
     np.testing.assert_allclose(ours.tensor[:, 7:], expected.tensor[:, 7:], atol=1e-5)
+
+
+def test_map_loader_refuses_augmentation_beyond_its_cached_raster(datasets):
+    results = datasets[0].get_data_info(0)
+    results['lidar_aug_matrix'] = bev_similarity(0.0, 1.0, (20.0, 0.0, 0.0), flip_x=False, flip_y=False)
+    with pytest.raises(ValueError, match='raise cache_margin'):
+        LoadBEVMapMask(cache_dir=None, cache_margin=5.0).transform(results)

@@ -21,7 +21,8 @@ class LoadBEVMapMask(BaseTransform):
     grown by ``cache_margin`` and cached on disk; each call then looks it up at
     ``inv(lidar_aug_matrix)`` of every output pixel (nearest neighbour), so it must run after
     ``GlobalBEVAug``. Without augmentation this is the rasterised mask itself. ``cache_margin`` must cover
-    how far augmentation moves the grid's corners (rotation, scale below 1, translation).
+    how far augmentation moves the grid's corners (rotation, scale below 1, translation); the default 35 m
+    covers a 45 degree turn at scale 0.9 with 4 m of translation, and a sample beyond it is an error.
 
     Maps are read from ``<results['data_root']>/maps/expansion/`` (the dataset sets ``data_root``).
 
@@ -35,7 +36,7 @@ class LoadBEVMapMask(BaseTransform):
     """
 
     def __init__(self, class_layers: Optional[Dict[str, Sequence[str]]] = None, grid: Optional[dict] = None,
-                 cache_dir: Optional[str] = 'bevzoo_map_cache', cache_margin: float = 30.0,
+                 cache_dir: Optional[str] = 'bevzoo_map_cache', cache_margin: float = 35.0,
                  line_width: float = 1.0) -> None:
         self.class_layers = dict(class_layers or MAP_CLASS_LAYERS)
         self.grid = BEVGrid(**(grid or {}))
@@ -62,8 +63,18 @@ class LoadBEVMapMask(BaseTransform):
             cache.save(results['token'], mask)
         return mask, self.cache_grid
 
+    def _check_covered(self, augmented2lidar: np.ndarray) -> None:
+        corners = np.array([[x, y] for x in self.grid.x_range for y in self.grid.y_range])
+        xy = corners @ augmented2lidar[:2, :2].T + augmented2lidar[:2, 3]
+        low = np.array([self.cache_grid.x_range[0], self.cache_grid.y_range[0]])
+        high = np.array([self.cache_grid.x_range[1], self.cache_grid.y_range[1]])
+        if not np.all((xy >= low) & (xy <= high)):
+            raise ValueError(f'{type(self).__name__}: the BEV augmentation moved the map grid beyond the cached '
+                             f'raster (corners at {np.round(xy, 1).tolist()} m); raise cache_margin.')
+
     def transform(self, results: dict) -> dict:
         mask, mask_grid = self.unaugmented_mask(results)
         augmented2lidar = np.linalg.inv(results['lidar_aug_matrix'])
+        self._check_covered(augmented2lidar)
         results['gt_map_bev'] = resample_nearest(mask, mask_grid, self.grid, augmented2lidar)
         return results
