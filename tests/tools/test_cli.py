@@ -7,13 +7,16 @@ import socket
 import pytest
 import torch
 
+from bevzoo.engine.safe_globals import allowed_checkpoint_globals
+
 from .toy_setup import REPO, run_tool, tool, write_toy_config, write_toy_data
 
 EPOCHS = 3  # 4 iterations per epoch (8 samples, batch 2)
 
 
 def weights(checkpoint: str) -> dict:
-    return torch.load(checkpoint, weights_only=True)['state_dict']
+    with torch.serialization.safe_globals(allowed_checkpoint_globals()):
+        return torch.load(checkpoint, weights_only=True)['state_dict']
 
 
 def assert_same_weights(first: dict, second: dict) -> None:
@@ -93,13 +96,20 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_two_process_gloo_training_keeps_ranks_identical(toy_root, tmp_path):
+def test_two_process_gloo_training_and_evaluation(toy_root, tmp_path):
     config = write_toy_config(str(tmp_path / 'dist.py'), toy_root, epochs=1,
                               extra='custom_hooks = [dict(type="SaveRankWeightsHook")]\n')
-    result = run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), config, '2', '--work-dir', str(tmp_path)],
+    work_dir = tmp_path / 'work'
+    result = run_tool(['bash', osp.join(REPO, 'tools', 'dist_train.sh'), config, '2', '--work-dir', str(work_dir)],
                       env_extra=dict(PORT=str(_free_port())))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    rank0, rank1 = (torch.load(tmp_path / f'weights_rank{r}.pt', weights_only=True) for r in (0, 1))
+    rank0, rank1 = (torch.load(work_dir / f'weights_rank{r}.pt', weights_only=True) for r in (0, 1))
     assert_same_weights(rank0, rank1)
-    assert_same_weights(rank0, weights(str(tmp_path / 'epoch_1.pth')))  # the checkpoint rank 0 wrote
-    assert (tmp_path / 'val' / 'metrics.json').is_file()  # gathered from both ranks, evaluated on rank 0
+    assert_same_weights(rank0, weights(str(work_dir / 'epoch_1.pth')))  # the checkpoint rank 0 wrote
+    # validation ran on both ranks, gathered once and evaluated on rank 0: same numbers as one process
+    distributed = json.load(open(work_dir / 'val' / 'metrics.json'))
+    result = run_tool(tool('test.py', config, str(work_dir / 'epoch_1.pth'), '--work-dir', str(tmp_path / 'single')))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    single = json.load(open(tmp_path / 'single' / 'metrics.json'))
+    assert distributed['map/mean/iou@max'] == pytest.approx(single['map/mean/iou@max'], abs=1e-6)
+    assert distributed['occ/mIoU'] == pytest.approx(single['occ/mIoU'], abs=1e-6)

@@ -50,5 +50,5 @@ def test_hook_writes_one_png_per_sample(tmp_path, with_cameras):
     if with_cameras:
         inputs['img'] = [torch.randint(0, 255, (6, 3, 90, 160), dtype=torch.uint8)]
     hook = BEVVisualizationHook(out_dir=str(tmp_path), max_samples=1)
-    hook.after_test_iter(None, 0, dict(inputs=inputs), [synthetic_sample(), synthetic_sample()])
+    hook.after_test_iter(None, 0, dict(inputs=inputs), [synthetic_sample(), synthetic_sample()])  # GT packed
     assert [path.name for path in tmp_path.iterdir()] == ['abc.png']  # max_samples respected

@@ -17,6 +17,25 @@ def _sample_inputs(inputs, index: int) -> dict:
     return {key: inputs[key][index] for key in ('points', 'img') if key in inputs}
 
 
+def ground_truth_boxes(runner, sample):
+    """The sample's ground-truth boxes of the detection classes: packed ones, else the test dataset's.
+
+    Test pipelines usually do not load annotations, but mmdet3d datasets keep them for evaluation
+    (``eval_ann_info``), found through the sample's ``sample_idx``. None when neither exists.
+    """
+    packed = getattr(sample, 'gt_instances_3d', None)
+    if packed is not None and 'bboxes_3d' in packed:
+        return packed.bboxes_3d
+    dataset = runner.test_dataloader.dataset
+    if 'sample_idx' not in sample.metainfo or not hasattr(dataset, 'get_data_info'):
+        return None
+    info = dataset.get_data_info(sample.metainfo['sample_idx'])
+    annotations = info.get('eval_ann_info') or info.get('ann_info')
+    if not annotations:
+        return None
+    return annotations['gt_bboxes_3d'][annotations['gt_labels_3d'] >= 0]
+
+
 @HOOKS.register_module()
 class BEVVisualizationHook(Hook):
     """Save ``<out_dir>/<token>.png`` for the first ``max_samples`` test samples of each rank.
@@ -42,7 +61,8 @@ class BEVVisualizationHook(Hook):
         for index, sample in enumerate(outputs or []):
             if self._written >= self.max_samples:
                 return
-            figure = sample_figure(sample, _sample_inputs(data_batch.get('inputs'), index), self.score_threshold)
+            figure = sample_figure(sample, _sample_inputs(data_batch.get('inputs'), index),
+                                   ground_truth_boxes(runner, sample), self.score_threshold)
             name = sample.metainfo.get('token', f'{batch_idx}_{index}')
             figure.savefig(osp.join(self.out_dir, f'{name}.png'), dpi=self.dpi)
             self._written += 1

@@ -1,4 +1,6 @@
 """Score a devkit result JSON with the nuScenes devkit's own ``DetectionEval`` (official numbers)."""
+import contextlib
+import io
 from typing import Dict
 
 import mmengine
@@ -74,7 +76,8 @@ def evaluate_detection(submission: Dict, result_path: str, nusc: NuScenes, eval_
     if any(submission['results'].values()):
         evaluator = DetectionEval(nusc, config=eval_config, result_path=result_path, eval_set=eval_set,
                                   output_dir=output_dir, verbose=False)
-        summary = evaluator.main(plot_examples=0, render_curves=False)
+        with contextlib.redirect_stdout(io.StringIO()):  # main() prints its own table; ours follows
+            summary = evaluator.main(plot_examples=0, render_curves=False)
     else:
         summary = summary_without_predictions(eval_config)
     metrics = {'det/NDS': summary['nd_score'], 'det/mAP': summary['mean_ap']}

@@ -10,13 +10,14 @@ from .bev_boxes import draw_bev
 from .cameras import draw_camera
 from ..evaluation import MAP_CLASSES
 from .dense_maps import add_map_legend, draw_image, map_overlay, occupancy_top_view
+from .palettes import GT_COLOR, PRED_COLOR
 
 CAMERA_NAMES = ('CAM_FRONT', 'CAM_FRONT_RIGHT', 'CAM_FRONT_LEFT', 'CAM_BACK', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT')
 PANEL_INCHES = 4.0
 
 
 def _top_panels(sample) -> List[str]:
-    panels = ['bev'] if 'pred_instances_3d' in sample or 'gt_instances_3d' in sample else []
+    panels = ['bev'] if 'pred_instances_3d' in sample else []
     if 'pred_map_bev' in sample:
         panels += ['map_gt', 'map_pred'] if 'gt_map_bev' in sample else ['map_pred']
     if 'pred_occupancy' in sample:
@@ -24,11 +25,10 @@ def _top_panels(sample) -> List[str]:
     return panels
 
 
-def _draw_top(ax, panel: str, sample, points: Optional[torch.Tensor], score_threshold: float) -> None:
+def _draw_top(ax, panel: str, sample, points: Optional[torch.Tensor], gt_boxes, score_threshold: float) -> None:
     if panel == 'bev':
-        predictions, truth = getattr(sample, 'pred_instances_3d', None), getattr(sample, 'gt_instances_3d', None)
-        draw_bev(ax, points, truth.bboxes_3d if truth is not None else None,
-                 predictions.bboxes_3d if predictions is not None else None,
+        predictions = getattr(sample, 'pred_instances_3d', None)
+        draw_bev(ax, points, gt_boxes, predictions.bboxes_3d if predictions is not None else None,
                  predictions.scores_3d if predictions is not None else None, score_threshold=score_threshold)
     elif panel.startswith('map'):
         masks = sample.gt_map_bev if panel == 'map_gt' else sample.pred_map_bev
@@ -40,12 +40,13 @@ def _draw_top(ax, panel: str, sample, points: Optional[torch.Tensor], score_thre
                    ('ground truth' if panel == 'occ_gt' else 'prediction'), x_first=True)
 
 
-def sample_figure(sample, inputs: Dict, score_threshold: float = 0.3) -> Figure:
+def sample_figure(sample, inputs: Dict, gt_boxes=None, score_threshold: float = 0.3) -> Figure:
     """Compose the panels of one predicted ``Det3DDataSample``.
 
     Args:
         sample: the data sample with ``pred_*`` (and, when present, ``gt_*``) fields and metainfo.
         inputs: this sample's inputs: ``points`` ``[N, C]`` and ``img`` ``[num_cams, 3, H, W]`` (BGR), if any.
+        gt_boxes: ground-truth ``LiDARInstance3DBoxes`` to draw in the BEV panel, or None.
         score_threshold: boxes scoring below it are not drawn.
 
     Returns:
@@ -60,7 +61,8 @@ def sample_figure(sample, inputs: Dict, score_threshold: float = 0.3) -> Figure:
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(rows, columns)
     for column, panel in enumerate(panels):
-        _draw_top(figure.add_subplot(grid[0, column]), panel, sample, inputs.get('points'), score_threshold)
+        _draw_top(figure.add_subplot(grid[0, column]), panel, sample, inputs.get('points'), gt_boxes,
+                  score_threshold)
     if with_cameras:
         predictions = getattr(sample, 'pred_instances_3d', None)
         boxes = None
@@ -69,8 +71,8 @@ def sample_figure(sample, inputs: Dict, score_threshold: float = 0.3) -> Figure:
         augmentation = sample.metainfo['img_aug_matrix']  # the contract: identity when images are not augmented
         for index, (image, name) in enumerate(zip(images, CAMERA_NAMES)):
             ax = figure.add_subplot(grid[1 + index // 3, index % 3])
-            draw_camera(ax, image, boxes, np.asarray(sample.metainfo['lidar2img'][index]),
-                        np.asarray(augmentation[index]), name)
+            draw_camera(ax, image, [(gt_boxes, GT_COLOR), (boxes, PRED_COLOR)],
+                        np.asarray(sample.metainfo['lidar2img'][index]), np.asarray(augmentation[index]), name)
     figure.suptitle(f'sample {sample.metainfo.get("token", "")}', fontsize=10)
     figure.tight_layout()
     return figure
