@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 from mmdet3d.structures import LiDARInstance3DBoxes
-from shapely.geometry import Point, Polygon
+import shapely
+from shapely.geometry import Polygon
 
 from bevzoo.datasets.bev_grid import BEVGrid
 from bevzoo.datasets.occupancy_grid import OccupancyGrid
@@ -56,10 +57,11 @@ def test_map_pixels_match_the_map_geometry_under_augmentation(datasets, nusc_fix
     # stop_line (1 m wide) has no pixel 1 m clear of its border, so it is left to the rasterizer test
     for channel, layer in ((0, 'drivable_area'), (1, 'ped_crossing'), (2, 'walkway'), (4, 'carpark_area')):
         polygons = [Polygon(corners) for corners in nusc_fixture.map_polygons[layer]]
-        distance = np.array([min(p.exterior.distance(Point(xy)) for p in polygons) for xy in world_xy[::7]])
-        inside = np.array([any(p.contains(Point(xy)) for p in polygons) for xy in world_xy[::7]])
+        points = shapely.points(world_xy)
+        distance = np.min([shapely.distance(polygon.exterior, points) for polygon in polygons], axis=0)
+        inside = np.any([shapely.contains_xy(polygon, world_xy[:, 0], world_xy[:, 1]) for polygon in polygons], axis=0)
         clear = distance > 1.0  # rasterising and resampling each move borders by up to a pixel (0.5 m)
-        np.testing.assert_array_equal(mask[channel, ::7][clear], inside[clear].astype(np.uint8), err_msg=layer)
+        np.testing.assert_array_equal(mask[channel][clear], inside[clear].astype(np.uint8), err_msg=layer)
         assert inside[clear].any(), layer
 
 
