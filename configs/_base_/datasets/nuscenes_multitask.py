@@ -52,7 +52,8 @@ dense_keys = ['gt_map_bev', 'gt_occupancy', 'gt_occupancy_mask']
 
 train_pipeline = (lidar_loading + camera_loading + annotation_loading + train_image_aug + train_bev_aug +
                   dense_targets + points_filter + box_filters +
-                  [dict(type='PackMultiTaskInputs', keys=['points', 'img', 'gt_bboxes_3d', 'gt_labels_3d'] + dense_keys)])
+                  [dict(type='PackMultiTaskInputs',
+                        keys=['points', 'img', 'gt_bboxes_3d', 'gt_labels_3d'] + dense_keys)])
 test_pipeline = (lidar_loading_test + camera_loading + test_image_aug + dense_targets + points_filter +
                  [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + dense_keys)])
 
