@@ -58,8 +58,8 @@ def _bus(size, paint):
 
 def _trailer(size, paint):
     l, w, h = size
-    return [(0.0, 0.0, 0.95, l, w, h - 0.95, 0.0, paint[0]), (-0.35 * l, 0.0, 0.3, 0.2 * l, 0.8 * w, 0.65, 0.0,
-                                                                'car_black')]
+    return [(0.0, 0.0, 0.95, l, w, h - 0.95, 0.0, paint[0]),
+            (-0.35 * l, 0.0, 0.3, 0.2 * l, 0.8 * w, 0.65, 0.0, 'car_black')]
 
 
 def _pedestrian(size, paint):
@@ -79,8 +79,8 @@ def _sitting_pedestrian(size, paint):
 def _cycle(size, paint):
     """Frame and wheels; a rider (torso and head) when the cycle box is tall enough to carry one."""
     l, w, h = size
-    parts = [(0.0, 0.0, 0.0, l, 0.25 * w, 0.65, 0.0, paint[0]), (0.0, 0.0, 0.65, 0.35 * l, 0.5 * w, 0.3, 0.0,
-                                                                  paint[1])]
+    parts = [(0.0, 0.0, 0.0, l, 0.25 * w, 0.65, 0.0, paint[0]),
+             (0.0, 0.0, 0.65, 0.35 * l, 0.5 * w, 0.3, 0.0, paint[1])]
     if h > 1.4:
         parts += [(-0.1 * l, 0.0, 0.95, 0.25 * l, 0.8 * w, h - 1.2, 0.0, 'clothes_dark'),
                   (-0.05 * l, 0.0, h - 0.25, 0.15 * l, 0.35 * w, 0.25, 0.0, 'clothes_light')]
@@ -89,8 +89,8 @@ def _cycle(size, paint):
 
 def _cone(size, paint):
     l, w, h = size
-    return [(0.0, 0.0, 0.0, l, w, 0.08, 0.0, 'car_black'), (0.0, 0.0, 0.08, 0.55 * l, 0.55 * w, h - 0.08, 0.0,
-                                                             paint[0])]
+    return [(0.0, 0.0, 0.0, l, w, 0.08, 0.0, 'car_black'),
+            (0.0, 0.0, 0.08, 0.55 * l, 0.55 * w, h - 0.08, 0.0, paint[0])]
 
 
 def _solid(size, paint):

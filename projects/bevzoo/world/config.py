@@ -35,6 +35,7 @@ class TrafficConfig:
     Attributes:
         moving_vehicles_per_km_lane: Lane-following vehicles per kilometre of lane.
         parked_fraction: Fraction of curb-side parking slots holding a parked vehicle.
+        barrier_slot_fraction: Fraction of curb-side parking slots closed by a line of barriers.
         carpark_fill: Fraction of car-park slots holding a parked vehicle.
         pedestrians_per_km_sidewalk: Walkers (moving or standing) per kilometre of walkway.
         crossing_pedestrians: Pedestrians walking back and forth over crosswalks per intersection.
@@ -43,6 +44,7 @@ class TrafficConfig:
     """
     moving_vehicles_per_km_lane: float = 26.0
     parked_fraction: float = 0.55
+    barrier_slot_fraction: float = 0.05
     carpark_fill: float = 0.7
     pedestrians_per_km_sidewalk: float = 40.0
     crossing_pedestrians: float = 1.5

@@ -64,8 +64,8 @@ def _rasterise_boxes(labels: np.ndarray, boxes: BoxSet, ego_to_global: np.ndarra
     hi = np.floor((center + np.concatenate([radius[:, None]] * 2 + [half[:, 2:]], 1) - GRID_MIN) / VOXEL_SIZE)
     lo = np.clip(lo, 0, np.array(GRID_SHAPE) - 1).astype(np.int64)
     hi = np.clip(hi, 0, np.array(GRID_SHAPE) - 1).astype(np.int64)
-    inside_grid = np.all((center + radius[:, None] > GRID_MIN) & (center - radius[:, None] < GRID_MIN + VOXEL_SIZE
-                                                                   * np.array(GRID_SHAPE)), axis=1)
+    grid_max = GRID_MIN + VOXEL_SIZE * np.array(GRID_SHAPE)
+    inside_grid = np.all((center + radius[:, None] > GRID_MIN) & (center - radius[:, None] < grid_max), axis=1)
     extent = np.where(inside_grid[:, None], hi - lo + 1, 0)
     count = extent.prod(axis=1)
     box = np.repeat(np.arange(len(boxes)), count)

@@ -184,7 +184,8 @@ class SceneRecorder:
                 annotations[before]['next'] = annotations[after]['token']
                 annotations[after]['prev'] = annotations[before]['token']
             self.rows.instance.append({
-                'token': make_token(self.log_name, 'instance', actor), 'category_token': make_token('category', category),
+                'token': make_token(self.log_name, 'instance', actor),
+                'category_token': make_token('category', category),
                 'nbr_annotations': len(indices), 'first_annotation_token': annotations[indices[0]]['token'],
                 'last_annotation_token': annotations[indices[-1]]['token']})
         log_token = make_token(self.log_name, 'log')

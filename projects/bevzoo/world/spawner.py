@@ -157,13 +157,24 @@ class Spawner:
     def _parked(self) -> None:
         kinds, probs = list(_PARKED_MIX), list(_PARKED_MIX.values())
         for index in np.flatnonzero(self._free_curb):
-            if self.rng.random() < self.cfg.parked_fraction:
+            draw = self.rng.random()
+            if draw < self.cfg.barrier_slot_fraction:
+                self._barrier_line(self.town.curb_slots[index])
+            elif draw < self.cfg.barrier_slot_fraction + self.cfg.parked_fraction:
                 kind = str(self.rng.choice(kinds, p=probs))
                 self._park(kind, self._slot_pose(self.town.curb_slots[index], False))
         for slot in self.town.carpark_slots:
             if self.rng.random() < self.cfg.carpark_fill:
                 kind = 'car' if self.rng.random() < 0.93 else 'truck'
                 self._park(kind, self._slot_pose(slot, self.rng.random() < 0.3))
+
+    def _barrier_line(self, slot: np.ndarray) -> None:
+        """Barriers end to end along the curb, closing one parking slot."""
+        x, y, yaw = slot[:3]
+        direction = np.array([np.cos(yaw), np.sin(yaw)])
+        for s in (-2.6, 0.0, 2.6):
+            xy = np.array([x, y]) + direction * s
+            self.specs.append(ActorSpec('barrier', self._size('barrier'), STATIC, pose=(*xy, yaw + np.pi / 2)))
 
     def _park(self, kind: str, pose: tuple) -> None:
         size = self._size(kind)

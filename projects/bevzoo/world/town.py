@@ -256,7 +256,7 @@ class _TownBuilder:
                 self.curb_slots.append((xy[0], xy[1], heading, road))
 
     def _markings(self, stretch: Stretch, segment: int) -> None:
-        length, hw, pw, lw = stretch.length, stretch.half_width, stretch.parking_width, self.cfg.lane_width
+        length, lw = stretch.length, self.cfg.lane_width
         for offset in (-0.12, 0.12):  # double yellow centre line
             self.ground.paint_polygon(stretch.rectangle(0, length, offset - 0.06, offset + 0.06), PAINT_YELLOW)
         self.layers.add_line('road_divider', np.stack([stretch.start, stretch.end]))
