@@ -152,3 +152,11 @@ def test_six_cameras_do_not_fit_leaderboard_1():
     far = [dict(sensors[0], x=3.5)]
     with pytest.raises(SensorTrackError, match='3.0 m'):
         check_track(far, '2.0', 'far.py')
+
+
+def test_vehicle_control_stand_in_has_carlas_fields():
+    from bevzoo.closed_loop.carla_compat import _VehicleControl
+    carla = pytest.importorskip('carla', reason='the carla client package is an optional extra')
+    real, stand_in = carla.VehicleControl(), _VehicleControl()
+    for name in ('throttle', 'steer', 'brake', 'hand_brake', 'reverse', 'manual_gear_shift', 'gear'):
+        assert getattr(real, name) == getattr(stand_in, name)

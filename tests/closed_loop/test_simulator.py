@@ -1,8 +1,11 @@
 """The built-in world in closed loop: scripted collisions, red lights and off-road driving, and the expert."""
+import json
+
 import numpy as np
 import pytest
 
 from bevzoo.closed_loop.criteria import ActorKind, CollisionCounter
+from bevzoo.closed_loop.evaluate import evaluate
 from bevzoo.closed_loop.expert_agent import ExpertAgent
 from bevzoo.closed_loop.score import InfractionKind as K
 from bevzoo.closed_loop.sim.bicycle import EgoState
@@ -76,14 +79,19 @@ def test_off_road_detection(default_runner):
     assert result.infraction_penalty <= 1.0 - off[0].percentage / 100.0 + 1e-9
 
 
-def test_expert_completes_a_short_route(routes_dir):
-    runner = RouteRunner(load_route_set(f'{routes_dir}/short.json'))
-    agent = ExpertAgent('localhost', 2000)  # Leaderboard 2.0 construction: setup comes after
-    agent.setup(None)
-    result, trace = runner.run(runner.route_set.routes[0], agent)
-    assert result.route_completion == 100.0 and result.status in ('Perfect', 'Completed')
-    assert result.driving_score >= 60.0
-    assert len(trace.times) == len(trace.ego) > 2
+def test_expert_completes_a_short_route(routes_dir, tmp_path):
+    def make_agent(version):
+        agent = ExpertAgent('localhost', 2000)  # Leaderboard 2.0 construction: setup comes after
+        agent.setup(None)
+        return agent
+    lines = []
+    results, summary = evaluate(make_agent, f'{routes_dir}/short.json', str(tmp_path), log=lines.append)
+    assert results[0].route_completion == 100.0 and results[0].status in ('Perfect', 'Completed')
+    assert summary.driving_score >= 60.0
+    saved = json.loads((tmp_path / 'results.json').read_text())
+    assert saved['routes'][0]['route_id'] == 'short_00' and 'not comparable' in saved['note']
+    assert (tmp_path / 'short_00.png').stat().st_size > 0
+    assert 'short_00' in lines[-1] and 'infractions per km' in lines[-1]
 
 
 def test_bad_route_files(tmp_path):

@@ -44,7 +44,7 @@ def evaluate(make_agent: Callable[[str], object], routes: str = DEFAULT_ROUTES, 
     rows, summary_row = [row_from_result(r) for r in results], global_from_result(summary)
     log(format_table(rows, summary_row))
     if out_dir is not None:
-        write_json(osp.join(out_dir, 'results.json'), rows, summary_row, routes=osp.abspath(routes),
+        write_json(osp.join(out_dir, 'results.json'), rows, summary_row, route_file=osp.abspath(routes),
                    note='built-in world: not comparable to CARLA Leaderboard scores',
                    infractions={r.route_id: [{'kind': e.kind.value, 'time': e.time, 'message': e.message}
                                              for e in r.infractions] for r in results})
