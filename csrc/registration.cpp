@@ -4,6 +4,10 @@
 #include <torch/library.h>
 
 TORCH_LIBRARY(bevzoo, m) {
+  // The CSR index of bevzoo.ops.BevPoolIndex from integer (x, y, z) cells [B, N, D, H, W, 3] (CPU kernel;
+  // other devices use the sort-based Python path): (cell_offsets, point_depth, point_feat, pixel_offsets,
+  // pixel_depth, pixel_cell), all int32.
+  m.def("bev_pool_index(Tensor coords, int[] bev_shape) -> (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)");
   // out[b, c, z, y, x] = sum over the cell's points of depth[point] * feat[pixel(point), c].
   // Index tensors come from bevzoo.ops.bev_pool_prepare; the output is channels-last in memory.
   m.def(

@@ -13,6 +13,17 @@ namespace bevzoo {
 namespace {
 
 constexpr int64_t kSegmentsPerTask = 64;
+constexpr int32_t kPrefetchDistance = 8;  // entries ahead: hides the latency of the random row gathers
+constexpr int64_t kCacheLine = 64;
+
+// Asks for a table row before it is needed.
+template <typename scalar_t>
+inline void prefetch_row(const scalar_t* table, int32_t row, int64_t channels) {
+  const char* start = reinterpret_cast<const char*>(table + static_cast<int64_t>(row) * channels);
+  for (int64_t byte = 0; byte < channels * static_cast<int64_t>(sizeof(scalar_t)); byte += kCacheLine) {
+    __builtin_prefetch(start + byte);
+  }
+}
 
 template <typename scalar_t>
 void gather_sum_kernel(const GatherSumArgs& a) {
@@ -24,16 +35,24 @@ void gather_sum_kernel(const GatherSumArgs& a) {
   const int32_t* weight_idx = a.weight_idx.data_ptr<int32_t>();
   const int32_t* row_idx = a.row_idx.data_ptr<int32_t>();
   scalar_t* out = a.out.data_ptr<scalar_t>();
+  const int32_t total = static_cast<int32_t>(a.row_idx.numel());
   at::parallel_for(0, a.rows * a.cols, kSegmentsPerTask, [&](int64_t begin, int64_t end) {
-    std::vector<acc_t> acc(channels);
+    std::vector<acc_t> buffer(channels);
+    acc_t* __restrict__ acc = buffer.data();
     for (int64_t s = begin; s < end; ++s) {
-      std::fill(acc.begin(), acc.end(), acc_t(0));
+      std::fill_n(acc, channels, acc_t(0));
       for (int32_t i = offsets[s]; i < offsets[s + 1]; ++i) {
+        if (i + kPrefetchDistance < total) {
+          __builtin_prefetch(weights + weight_idx[i + kPrefetchDistance]);
+          prefetch_row(table, row_idx[i + kPrefetchDistance], channels);
+        }
         const acc_t w = static_cast<acc_t>(weights[weight_idx[i]]);
-        const scalar_t* row = table + static_cast<int64_t>(row_idx[i]) * channels;
+        const scalar_t* __restrict__ row = table + static_cast<int64_t>(row_idx[i]) * channels;
+#pragma omp simd
         for (int64_t c = 0; c < channels; ++c) acc[c] += w * static_cast<acc_t>(row[c]);
       }
-      scalar_t* dst = out + s * channels;
+      scalar_t* __restrict__ dst = out + s * channels;
+#pragma omp simd
       for (int64_t c = 0; c < channels; ++c) dst[c] = static_cast<scalar_t>(acc[c]);
     }
   });
@@ -49,12 +68,15 @@ void gather_dot_kernel(const GatherDotArgs& a) {
   const int32_t* weight_idx = a.weight_idx.data_ptr<int32_t>();
   const int32_t* row_idx = a.row_idx.data_ptr<int32_t>();
   scalar_t* out = a.out.data_ptr<scalar_t>();
+  const int32_t total = static_cast<int32_t>(a.row_idx.numel());
   at::parallel_for(0, a.offsets.numel() - 1, kSegmentsPerTask, [&](int64_t begin, int64_t end) {
     for (int64_t s = begin; s < end; ++s) {
       const scalar_t* lhs = segment_rows + s * channels;
       for (int32_t i = offsets[s]; i < offsets[s + 1]; ++i) {
+        if (i + kPrefetchDistance < total) prefetch_row(table, row_idx[i + kPrefetchDistance], channels);
         const scalar_t* rhs = table + static_cast<int64_t>(row_idx[i]) * channels;
         acc_t dot = 0;
+#pragma omp simd reduction(+ : dot)
         for (int64_t c = 0; c < channels; ++c) dot += static_cast<acc_t>(lhs[c]) * static_cast<acc_t>(rhs[c]);
         out[weight_idx[i]] = static_cast<scalar_t>(dot);
       }

@@ -13,8 +13,10 @@ namespace {
 
 constexpr int kThreadsPerBlock = 512;
 constexpr int kMaxLanes = 128;
+constexpr int kMaxSplits = 8;
+constexpr int kThreadsPerSegment = 64;  // lanes x splits per segment
 constexpr int kUnroll = 4;
-constexpr int kDotLanes = 8;  // lanes that share one point's dot product
+constexpr int kDotLanes = 4;  // lanes that share one point's dot product
 constexpr int kDotWarpsPerBlock = 8;
 
 template <typename T> struct Acc { using type = float; };
@@ -36,30 +38,40 @@ struct alignas(sizeof(T) * V) Pack {
   T v[V];
 };
 
-// blockDim = (lanes, tile_y * tile_x): threadIdx.y picks a segment of the block's 2-D tile, threadIdx.x a
-// group of V channels; a tile of neighbouring BEV cells (or feature pixels) shares rows in L1.
+// blockDim = (lanes, splits, tile_y * tile_x). threadIdx.z picks a segment of the block's 2-D tile (neighbouring
+// BEV cells or feature pixels share table rows in L1), threadIdx.x a group of V channels and threadIdx.y one of
+// `splits` interleaved slices of the segment's points, so long segments (up to ~800 points next to the car)
+// run as several short dependency chains. The slices' partial sums are added in a fixed order: deterministic.
 template <typename T, int V>
 __global__ void gather_sum_kernel(const T* __restrict__ weights, const T* __restrict__ table,
                                   const int32_t* __restrict__ offsets, const int32_t* __restrict__ weight_idx,
                                   const int32_t* __restrict__ row_idx, T* __restrict__ out, int64_t rows,
                                   int64_t cols, int tile_x, int tile_y, int64_t channels) {
   using AccT = typename Acc<T>::type;
+  extern __shared__ unsigned char shared_bytes[];
+  AccT* partial = reinterpret_cast<AccT*>(shared_bytes);  // [tile][split][lane][V]
+  const int lanes = blockDim.x, splits = blockDim.y;
   const int64_t tiles_x = (cols + tile_x - 1) / tile_x;
-  const int64_t row = blockIdx.x / tiles_x * tile_y + threadIdx.y / tile_x;
-  const int64_t col = blockIdx.x % tiles_x * tile_x + threadIdx.y % tile_x;
-  if (row >= rows || col >= cols) return;
+  const int64_t row = blockIdx.x / tiles_x * tile_y + threadIdx.z / tile_x;
+  const int64_t col = blockIdx.x % tiles_x * tile_x + threadIdx.z % tile_x;
+  const bool valid = row < rows && col < cols;
   const int64_t segment = row * cols + col;
-  const int32_t begin = offsets[segment], end = offsets[segment + 1];
-  for (int64_t c0 = static_cast<int64_t>(threadIdx.x) * V; c0 < channels; c0 += static_cast<int64_t>(blockDim.x) * V) {
+  const int32_t begin = valid ? offsets[segment] : 0, end = valid ? offsets[segment + 1] : 0;
+  AccT* mine = partial + ((threadIdx.z * splits + threadIdx.y) * lanes + threadIdx.x) * V;
+  // The channel loop runs the same number of times in every thread, so the barriers are uniform.
+  for (int64_t base = 0; base < channels; base += static_cast<int64_t>(lanes) * V) {
+    const int64_t c0 = base + static_cast<int64_t>(threadIdx.x) * V;
+    const bool active = c0 < channels;
     AccT acc[V] = {};
-    int32_t i = begin;
-    for (; i + kUnroll <= end; i += kUnroll) {
+    int32_t i = begin + threadIdx.y;
+    for (; active && i + (kUnroll - 1) * splits < end; i += kUnroll * splits) {
       AccT w[kUnroll];
       Pack<T, V> p[kUnroll];
 #pragma unroll
       for (int u = 0; u < kUnroll; ++u) {
-        w[u] = to_acc(weights[weight_idx[i + u]]);
-        p[u] = *reinterpret_cast<const Pack<T, V>*>(table + static_cast<int64_t>(row_idx[i + u]) * channels + c0);
+        const int32_t k = i + u * splits;
+        w[u] = to_acc(weights[weight_idx[k]]);
+        p[u] = *reinterpret_cast<const Pack<T, V>*>(table + static_cast<int64_t>(row_idx[k]) * channels + c0);
       }
 #pragma unroll
       for (int u = 0; u < kUnroll; ++u) {
@@ -67,17 +79,31 @@ __global__ void gather_sum_kernel(const T* __restrict__ weights, const T* __rest
         for (int v = 0; v < V; ++v) acc[v] += w[u] * to_acc(p[u].v[v]);
       }
     }
-    for (; i < end; ++i) {
+    for (; active && i < end; i += splits) {
       const AccT w = to_acc(weights[weight_idx[i]]);
       const Pack<T, V> p =
           *reinterpret_cast<const Pack<T, V>*>(table + static_cast<int64_t>(row_idx[i]) * channels + c0);
 #pragma unroll
       for (int v = 0; v < V; ++v) acc[v] += w * to_acc(p.v[v]);
     }
-    Pack<T, V> result;
+    if (splits > 1) {
 #pragma unroll
-    for (int v = 0; v < V; ++v) result.v[v] = from_acc<T>(acc[v]);
-    *reinterpret_cast<Pack<T, V>*>(out + segment * channels + c0) = result;
+      for (int v = 0; v < V; ++v) mine[v] = acc[v];
+      __syncthreads();
+      if (threadIdx.y == 0) {
+        for (int s = 1; s < splits; ++s) {
+#pragma unroll
+          for (int v = 0; v < V; ++v) acc[v] += mine[s * lanes * V + v];
+        }
+      }
+      __syncthreads();
+    }
+    if (threadIdx.y == 0 && valid && active) {
+      Pack<T, V> result;
+#pragma unroll
+      for (int v = 0; v < V; ++v) result.v[v] = from_acc<T>(acc[v]);
+      *reinterpret_cast<Pack<T, V>*>(out + segment * channels + c0) = result;
+    }
   }
 }
 
@@ -118,14 +144,17 @@ bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0;
 
 template <typename T, int V>
 cudaError_t run_gather_sum(const GatherSumLaunch& a, cudaStream_t stream) {
+  using AccT = typename Acc<T>::type;
   const int64_t groups = (a.channels + V - 1) / V;
   const int lanes = static_cast<int>(std::min<int64_t>(groups, kMaxLanes));
+  const int splits = std::max(1, std::min(kMaxSplits, kThreadsPerSegment / lanes));
   int tile = 1;  // segments per block: a power of two filling kThreadsPerBlock
-  while (tile * 2 * lanes <= kThreadsPerBlock) tile *= 2;
+  while (tile * 2 * lanes * splits <= kThreadsPerBlock) tile *= 2;
   const int tile_x = tile >= 16 ? 4 : (tile >= 4 ? 2 : 1);
   const int tile_y = tile / tile_x;
   const int64_t blocks = ((a.rows + tile_y - 1) / tile_y) * ((a.cols + tile_x - 1) / tile_x);
-  gather_sum_kernel<T, V><<<static_cast<unsigned>(blocks), dim3(lanes, tile), 0, stream>>>(
+  const size_t shared = splits > 1 ? sizeof(AccT) * V * lanes * splits * tile : 0;
+  gather_sum_kernel<T, V><<<static_cast<unsigned>(blocks), dim3(lanes, splits, tile), shared, stream>>>(
       static_cast<const T*>(a.weights), static_cast<const T*>(a.table), a.offsets, a.weight_idx, a.row_idx,
       static_cast<T*>(a.out), a.rows, a.cols, tile_x, tile_y, a.channels);
   return cudaGetLastError();

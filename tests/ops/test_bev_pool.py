@@ -3,9 +3,10 @@ import pytest
 import torch
 
 from bevzoo.ops import BevPoolCache, bev_pool, bev_pool_prepare
+from bevzoo.ops.bev_pool import _sorted_index
 from bevzoo.ops.reference import bev_pool_reference
 
-from .conftest import random_case, rig_case
+from .cases import random_case, rig_case
 
 DEVICES = ['cpu'] + (['cuda'] if torch.cuda.is_available() else [])
 
@@ -38,6 +39,13 @@ def test_half_precision_accumulates_in_float32(dtype, device):
     assert out.dtype == dtype
     tol = 1e-2 if dtype == torch.float16 else 2e-2
     torch.testing.assert_close(out.double().cpu(), expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize('case', [random_case(), random_case(batch=3, seed=1), rig_case()], ids=['random', 'b3', 'rig'])
+def test_counting_sort_index_equals_sorted_index(case):
+    index = bev_pool_prepare(case.coords, case.bev_shape)
+    for ours, sorted_ in zip(index.tensors(), _sorted_index(case.coords, case.bev_shape)):
+        assert torch.equal(ours, sorted_)
 
 
 def test_edge_cases():

@@ -94,17 +94,28 @@ def test_opcheck_and_compile():
 def test_rejects_bad_input():
     points = lidar_points(100)
     geometry = ((0.5, 0.5, 0.5), (-10.0, -20.0, -2.0, 30.0, 20.0, 2.0))
-    with pytest.raises(RuntimeError, match=r'\[N, F\]'):
+    with pytest.raises(ValueError, match=r'\[N, F\]'):
         hard_voxelize(points[:, :2], *geometry, 3, 10)
-    with pytest.raises(RuntimeError, match=r'\[N, F\]'):
+    with pytest.raises(ValueError, match=r'\[N, F\]'):
         dynamic_voxelize(points[0], *geometry)
-    with pytest.raises(RuntimeError, match='float32 or float64'):
+    with pytest.raises(TypeError, match='float32 or float64'):
         hard_voxelize(points.long(), *geometry, 3, 10)
-    with pytest.raises(RuntimeError, match='voxel_size must be'):
+    with pytest.raises(ValueError, match='voxel_size must be'):
         hard_voxelize(points, (0.5, 0.5), geometry[1], 3, 10)
-    with pytest.raises(RuntimeError, match='max > min'):
+    with pytest.raises(ValueError, match='max > min'):
         hard_voxelize(points, geometry[0], (0.0, 0.0, 0.0, -1.0, 1.0, 1.0), 3, 10)
-    with pytest.raises(RuntimeError, match='max_voxels > 0'):
+    with pytest.raises(ValueError, match='max_voxels > 0'):
         hard_voxelize(points, *geometry, 3, 0)
+
+
+def test_raw_ops_reject_bad_input():
+    points = lidar_points(100)
+    size, pc_range = [0.5, 0.5, 0.5], [-10.0, -20.0, -2.0, 30.0, 20.0, 2.0]
+    with pytest.raises(RuntimeError, match=r'\[N, F\]'):
+        torch.ops.bevzoo.voxelize_hard(points[:, :2], size, pc_range, 3, 10)
+    with pytest.raises(RuntimeError, match='float32 or float64'):
+        torch.ops.bevzoo.voxelize_dynamic(points.half(), size, pc_range)
+    with pytest.raises(RuntimeError, match='max_voxels > 0'):
+        torch.ops.bevzoo.voxelize_hard(points, size, pc_range, 3, 0)
     with pytest.raises(RuntimeError, match='int32'):
-        hard_voxelize(points, (1e-3, 1e-3, 1e-3), geometry[1], 3, 10)
+        torch.ops.bevzoo.voxelize_hard(points, [1e-3] * 3, pc_range, 3, 10)

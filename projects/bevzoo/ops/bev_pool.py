@@ -106,26 +106,28 @@ def bev_pool_prepare(coords: Tensor, bev_shape: Sequence[int]) -> BevPoolIndex:
         if count > INT32_MAX:
             raise ValueError(f'bev_pool_prepare: {count} {what} overflow the int32 indices; split the batch')
 
-    xyz = coords.reshape(-1, 3).long()
-    x, y, z = xyz.unbind(1)
+    if coords.device.type == 'cpu':  # a compiled counting sort; other devices sort with torch
+        tensors = torch.ops.bevzoo.bev_pool_index(coords if coords.dtype in (torch.int32, torch.int64)
+                                                  else coords.long(), [Z, Y, X])
+    else:
+        tensors = _sorted_index(coords, (Z, Y, X))
+    return BevPoolIndex(*tensors, frustum_shape=(B, N, D, H, W), bev_shape=(Z, Y, X))
+
+
+def _sorted_index(coords: Tensor, bev_shape: Tuple[int, int, int]) -> Tuple[Tensor, ...]:
+    """The six index tensors of :class:`BevPoolIndex` from stable sorts (any device)."""
+    Z, Y, X = bev_shape
+    B, N, D, H, W, _ = coords.shape
+    x, y, z = coords.reshape(-1, 3).long().unbind(1)
     inside = (x >= 0) & (x < X) & (y >= 0) & (y < Y) & (z >= 0) & (z < Z)
     point = torch.nonzero(inside).squeeze(1)  # ascending flat (b, n, d, h, w)
     batch = point // (N * D * H * W)
     cell = ((batch * Z + z[point]) * Y + y[point]) * X + x[point]
     pixel = point // (D * H * W) * (H * W) + point % (H * W)
-
     by_cell = torch.sort(cell, stable=True).indices
     by_pixel = torch.sort(pixel, stable=True).indices
-    return BevPoolIndex(
-        cell_offsets=_csr_offsets(cell, B * Z * Y * X),
-        point_depth=point[by_cell].int(),
-        point_feat=pixel[by_cell].int(),
-        pixel_offsets=_csr_offsets(pixel, B * N * H * W),
-        pixel_depth=point[by_pixel].int(),
-        pixel_cell=cell[by_pixel].int(),
-        frustum_shape=(B, N, D, H, W),
-        bev_shape=(Z, Y, X),
-    )
+    return (_csr_offsets(cell, B * Z * Y * X), point[by_cell].int(), pixel[by_cell].int(),
+            _csr_offsets(pixel, B * N * H * W), point[by_pixel].int(), cell[by_pixel].int())
 
 
 def _check_pool_inputs(depth: Tensor, feat: Tensor, index: BevPoolIndex) -> None:
@@ -170,6 +172,15 @@ def bev_pool(depth: Tensor, feat: Tensor, index: BevPoolIndex) -> Tensor:
     """
     _check_pool_inputs(depth, feat, index)
     return torch.ops.bevzoo.bev_pool_forward(depth, feat, *index.tensors(), list(index.bev_shape))
+
+
+@torch.library.register_fake('bevzoo::bev_pool_index')
+def _bev_pool_index_fake(coords, bev_shape):
+    B, N, _, H, W, _ = coords.shape
+    kept = torch.library.get_ctx().new_dynamic_size()
+    index = lambda size: coords.new_empty((size,), dtype=torch.int32)  # noqa: E731
+    Z, Y, X = bev_shape
+    return (index(B * Z * Y * X + 1), index(kept), index(kept), index(B * N * H * W + 1), index(kept), index(kept))
 
 
 @torch.library.register_fake('bevzoo::bev_pool_forward')

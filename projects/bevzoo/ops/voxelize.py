@@ -10,9 +10,20 @@ from . import _extension  # noqa: F401  (registers torch.ops.bevzoo)
 
 
 def _geometry(points: Tensor, voxel_size: Sequence[float], point_cloud_range: Sequence[float]):
-    if not isinstance(points, Tensor):
-        raise TypeError(f'voxelize: points must be a tensor, got {type(points)}')
-    return [float(v) for v in voxel_size], [float(v) for v in point_cloud_range]
+    """Checked ``(voxel_size, point_cloud_range)`` as float lists (the C++ kernels check again)."""
+    if not isinstance(points, Tensor) or points.dtype not in (torch.float32, torch.float64):
+        raise TypeError(f'voxelize: points must be a float32 or float64 tensor, got '
+                        f'{getattr(points, "dtype", type(points))}')
+    if points.dim() != 2 or points.shape[1] < 3:
+        raise ValueError(f'voxelize: points must be [N, F] with F >= 3 (x, y, z first), got {tuple(points.shape)}')
+    size, pc_range = [float(v) for v in voxel_size], [float(v) for v in point_cloud_range]
+    if len(size) != 3 or len(pc_range) != 6:
+        raise ValueError(f'voxelize: voxel_size must be (x, y, z) and point_cloud_range (x_min, y_min, z_min, '
+                         f'x_max, y_max, z_max), got {voxel_size} and {point_cloud_range}')
+    if any(v <= 0 for v in size) or any(hi <= lo for lo, hi in zip(pc_range[:3], pc_range[3:])):
+        raise ValueError(f'voxelize: needs voxel_size > 0 and max > min on every axis, got voxel_size {voxel_size} '
+                         f'and point_cloud_range {point_cloud_range}')
+    return size, pc_range
 
 
 def dynamic_voxelize(points: Tensor, voxel_size: Sequence[float], point_cloud_range: Sequence[float]) -> Tensor:
@@ -50,6 +61,9 @@ def hard_voxelize(points: Tensor, voxel_size: Sequence[float], point_cloud_range
         ``num_points [M]`` int32, with ``M <= max_voxels``.
     """
     size, pc_range = _geometry(points, voxel_size, point_cloud_range)
+    if max_num_points <= 0 or max_voxels <= 0:
+        raise ValueError(f'hard_voxelize: needs max_num_points > 0 and max_voxels > 0 (dynamic_voxelize for -1), '
+                         f'got {max_num_points} and {max_voxels}')
     return torch.ops.bevzoo.voxelize_hard(points, size, pc_range, int(max_num_points), int(max_voxels))
 
 

@@ -1,7 +1,9 @@
-"""Geometries shared by the op tests: small random ones and a reduced nuScenes-like camera rig."""
+"""Geometries shared by the op tests: small random ones and a reduced nuScenes-like camera rig.
+
+A plain module rather than a conftest, so the tests also run with ``--noconftest`` (tools/gpu_selftest.sh).
+"""
 from typing import NamedTuple, Tuple
 
-import pytest
 import torch
 
 from bevzoo.ops.camera_rig import nuscenes_like_rig
@@ -38,8 +40,3 @@ def rig_case(batch=1, bins=24, feature_size=(8, 22), channels=16, dtype=torch.fl
     depth = torch.rand(B, N, D, H, W, generator=gen, dtype=dtype).softmax(dim=2)
     feat = torch.randn(B, N, H, W, channels, generator=gen, dtype=dtype)
     return PoolCase(depth, feat, coords, (1, 60, 60))
-
-
-@pytest.fixture
-def small_case() -> PoolCase:
-    return random_case()
