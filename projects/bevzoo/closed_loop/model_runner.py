@@ -14,10 +14,12 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 
-from mmdet3d.registry import MODELS
+from mmdet3d.datasets.transforms import LoadMultiViewImageFromFiles, LoadPointsFromFile, LoadPointsFromMultiSweeps
+from mmdet3d.registry import MODELS, TRANSFORMS
 from mmdet3d.structures import Box3DMode, LiDARInstance3DBoxes
 from mmdet3d.structures.points import LiDARPoints
 
+from ..datasets.transforms.camera_loading import LoadMultiViewCameras
 from ..engine import CheckpointMismatchError
 from ..engine.checkpoint_compatibility_hook import state_dict_mismatches
 from ..engine.safe_globals import register_checkpoint_globals
@@ -25,6 +27,14 @@ from ..engine.tool_config import load_config, require_checkpoint
 from .perception import MapGrid
 
 DEFAULT_CAMERAS = ('CAM_FRONT', 'CAM_FRONT_RIGHT', 'CAM_FRONT_LEFT', 'CAM_BACK', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT')
+CAMERA_LOADERS = (LoadMultiViewCameras, LoadMultiViewImageFromFiles)
+POINT_LOADERS = (LoadPointsFromFile, LoadPointsFromMultiSweeps)
+
+
+def _is_transform(cfg: dict, classes: tuple) -> bool:
+    """Whether a pipeline entry builds one of ``classes`` (or a subclass), looked up in the registry."""
+    transform = cfg['type'] if isinstance(cfg['type'], type) else TRANSFORMS.get(cfg['type'])
+    return transform is not None and issubclass(transform, classes)
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ class PerceptionModel:
 
     @staticmethod
     def _camera_names(loaders: list, cameras: Optional[Sequence[str]], config: str) -> tuple:
-        camera_loaders = [t for t in loaders if 'camera_names' in t or 'Camera' in str(t['type'])]
+        camera_loaders = [t for t in loaders if _is_transform(t, CAMERA_LOADERS)]
         if not camera_loaders:
             if cameras:
                 raise ValueError(f'cameras={list(cameras)} given, but {config} loads no camera images')
@@ -107,7 +117,7 @@ class PerceptionModel:
 
     @staticmethod
     def _point_dims(loaders: list) -> Optional[list]:
-        point_loaders = [t for t in loaders if 'Point' in str(t['type']) or 'Lidar' in str(t['type'])]
+        point_loaders = [t for t in loaders if _is_transform(t, POINT_LOADERS)]
         if not point_loaders:
             return None
         use_dim = point_loaders[0].get('use_dim', 5)
