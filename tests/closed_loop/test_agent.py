@@ -112,3 +112,42 @@ def test_agent_config_errors(tmp_path):
     bad.write_text("config = 'x.py'\ncheckpoint = None\nperception_rate = 2\n")
     with pytest.raises(AgentConfigError, match='unknown keys'):
         BevzooAgent(str(bad))
+
+
+def test_carla_inputs_become_the_worlds_frames(tmp_path, repo_root, routes_dir):
+    """Images, projections and LiDAR points the agent builds from CARLA-format inputs agree with the world."""
+    from bevzoo.closed_loop.frames import Pose2D
+    from bevzoo.closed_loop.sim.bicycle import EgoState
+    from bevzoo.closed_loop.sim.sensor_readings import SensorReadings, world_lidar
+    from bevzoo.closed_loop.sim.world_sim import SimWorld
+    from bevzoo.world.config import SensorConfig
+    from bevzoo.world.sensors import nuscenes_rig, render_camera, render_lidar
+
+    config = tmp_path / 'six_cameras.py'
+    config.write_text(CAMERA_MODEL.format(repo=repo_root, cameras=SIX_CAMERAS))
+    agent = BevzooAgent(_agent_config(str(tmp_path), str(config), None))
+    runner = RouteRunner(load_route_set(osp.join(routes_dir, 'short.json')))
+    route, _ = runner.dense_route(runner.route_set.routes[0])
+    world = SimWorld(runner.town, runner.lane_map, runner.route_set.traffic, runner.route_set.routes[0].scene_seed)
+    yaw = float(np.arctan2(*(route.points[1] - route.points[0])[::-1]))
+    ego = EgoState(*route.points[0], yaw)
+    world.place_ego(ego)
+    readings = SensorReadings(world, ego, 0.0, agent.sensors(), 0, SensorConfig(), np.random.default_rng(7))
+    frame = agent._frame(readings, Pose2D(ego.x, ego.y, ego.yaw), 0.0)
+
+    world_camera = nuscenes_rig(SensorConfig()).cameras['CAM_FRONT_LEFT']
+    reference = render_camera(world.scene, world_camera)
+    index = agent.perception.camera_names.index('CAM_FRONT_LEFT')
+    assert np.abs(frame.images[index].astype(int) - reference.rgb[..., ::-1]).mean() < 1.0
+    points_global = np.array([[ego.x + 12 * np.cos(yaw + 0.7), ego.y + 12 * np.sin(yaw + 0.7), 1.0, 1.0]])
+    lidar_from_global = np.linalg.inv(frame.ego2global @ frame.lidar2ego)
+    projected = frame.cam2img[index] @ np.linalg.inv(frame.cam2lidar[index]) @ lidar_from_global @ points_global.T
+    expected = world_camera.intrinsic @ (np.linalg.inv(reference.sensor_to_global) @ points_global.T)[:3]
+    assert np.allclose(projected[:2] / projected[2], expected[:2] / expected[2], atol=1e-3)
+
+    sweep = render_lidar(world.scene, world_lidar(next(s for s in agent.sensors() if s['id'] == 'LIDAR_TOP'),
+                                                  SensorConfig()), np.random.default_rng(7))
+    ours = (frame.ego2global @ frame.lidar2ego @ np.c_[frame.points[:, :3], np.ones(len(frame.points))].T)[:3].T
+    theirs = (sweep.sensor_to_global @ np.c_[sweep.points[:, :3], np.ones(len(sweep.points))].T)[:3].T
+    assert len(ours) == len(theirs) > 1000 and np.abs(ours - theirs).max() < 1e-3
+    assert np.allclose(frame.points[:, 3], sweep.points[:, 3], atol=1e-3)  # intensity back on the 0..255 scale

@@ -1,7 +1,6 @@
 """tools/carla_eval.py without CARLA: missing checkouts, no server, and parsing a Leaderboard results file."""
 import json
 import os
-import runpy
 import socket
 import subprocess
 import sys
@@ -9,25 +8,14 @@ import time
 
 import pytest
 
-import bevzoo.closed_loop.agent  # noqa: F401  (the tool imports it; loaded once here so in-process runs are quick)
-
 ROOT_VARIABLES = ('CARLA_ROOT', 'LEADERBOARD_ROOT', 'SCENARIO_RUNNER_ROOT')
 
 
-def _run_in_process(repo_root, args, env_roots, monkeypatch, capsys):
-    """Run the tool in this process (bevzoo is already imported): ``(exit message or None, stdout)``."""
+def _set_roots(monkeypatch, env_roots: dict) -> None:
     for name in ROOT_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name, value in env_roots.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(sys, 'argv', ['carla_eval.py', *args])
-    monkeypatch.syspath_prepend(os.path.join(repo_root, 'tools'))
-    try:
-        runpy.run_path(os.path.join(repo_root, 'tools', 'carla_eval.py'), run_name='__main__')
-        message = None
-    except SystemExit as exc:
-        message = str(exc.code)
-    return message, capsys.readouterr().out
 
 
 def _run(repo_root, args, env_roots):
@@ -69,28 +57,30 @@ def test_no_server_fails_fast_naming_host_and_port(repo_root, fake_checkouts):
     assert elapsed < 60.0  # interpreter and bevzoo start-up included; the check itself is below
 
 
-def test_server_check_itself_is_immediate(repo_root, fake_checkouts, monkeypatch, capsys):
+def test_server_check_itself_is_immediate(fake_checkouts, monkeypatch, run_tool):
     directory, roots = fake_checkouts
     port = _free_port()
+    _set_roots(monkeypatch, roots)
     started = time.perf_counter()
-    message, _ = _run_in_process(repo_root, [str(directory / 'agent.py'), '--routes', str(directory / 'routes.xml'),
-                                             '--port', str(port)], roots, monkeypatch, capsys)
+    message, _ = run_tool('carla_eval.py', [str(directory / 'agent.py'), '--routes', str(directory / 'routes.xml'),
+                                            '--port', str(port)])
     assert f'no CARLA server at localhost:{port}' in message
     assert time.perf_counter() - started < 5.0
 
 
-def test_missing_checkout_is_named(repo_root, fake_checkouts, monkeypatch, capsys):
+def test_missing_checkout_is_named(fake_checkouts, monkeypatch, run_tool):
     directory, roots = fake_checkouts
     args = [str(directory / 'agent.py'), '--routes', str(directory / 'routes.xml')]
     del roots['LEADERBOARD_ROOT']
-    message, _ = _run_in_process(repo_root, args, roots, monkeypatch, capsys)
+    _set_roots(monkeypatch, roots)
+    message, _ = run_tool('carla_eval.py', args)
     assert 'LEADERBOARD_ROOT is not set' in message
-    roots['LEADERBOARD_ROOT'] = str(directory)  # exists but is not a Leaderboard checkout
-    message, _ = _run_in_process(repo_root, args, roots, monkeypatch, capsys)
+    _set_roots(monkeypatch, {**roots, 'LEADERBOARD_ROOT': str(directory)})  # exists, but not a Leaderboard checkout
+    message, _ = run_tool('carla_eval.py', args)
     assert 'LEADERBOARD_ROOT' in message and 'leaderboard/leaderboard_evaluator.py' in message
 
 
-def test_parse_leaderboard_results(repo_root, tmp_path, monkeypatch, capsys):
+def test_parse_leaderboard_results(tmp_path, run_tool):
     record = {'route_id': 'RouteScenario_0', 'status': 'Completed', 'meta': {'route_length': 500.0},
               'scores': {'score_route': 100.0, 'score_penalty': 0.6, 'score_composed': 60.0},
               'infractions': {'collisions_vehicle': ['hit'], 'red_light': []}}
@@ -99,6 +89,6 @@ def test_parse_leaderboard_results(repo_root, tmp_path, monkeypatch, capsys):
         'infractions': {'collisions_vehicle': 2.0}}}, 'entry_status': 'Finished'}
     path = tmp_path / 'results.json'
     path.write_text(json.dumps(results))
-    message, out = _run_in_process(repo_root, ['--parse', str(path)], {}, monkeypatch, capsys)
+    message, out = run_tool('carla_eval.py', ['--parse', str(path)])
     assert message is None
     assert 'RouteScenario_0' in out and '60.0' in out and 'ColV 2.00' in out
