@@ -3,7 +3,7 @@ import pytest
 from mmengine.registry import init_default_scope
 
 import bevzoo  # noqa: F401  (registers the bevzoo modules)
-from .synthetic_scene import synthetic_batch
+from bevzoo.models.synthetic_inputs import synthetic_batch
 from .tiny_models import IMAGE_SIZE, NUM_CLASSES, POINT_CLOUD_RANGE
 
 

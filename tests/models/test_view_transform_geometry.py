@@ -11,7 +11,7 @@ from bevzoo.models.view_transforms import CameraGeometry, MissingCameraMetaError
 from bevzoo.models.view_transforms.camera_geometry import lidar_to_pixels
 from bevzoo.models.view_transforms.lidar_depth import rasterize_lidar_depth
 from bevzoo.ops import bev_pool
-from .synthetic_scene import camera_metainfo
+from bevzoo.models.synthetic_inputs import camera_metainfo
 
 IMAGE_SIZE = (24, 48)
 CELL = 0.8

@@ -14,7 +14,7 @@ def sparse_conv_problem() -> str:
     """Why sparse convolution cannot run here, or ``''`` when it can."""
     if not torch.cuda.is_available():
         return ('no CUDA device is visible (sparse 3D convolution has no CPU kernels in mmcv or spconv); '
-                'use a pillar config (configs/pointpillars/) on the CPU')
+                'use a pillar config (configs/lidar/pillars_*.py) on the CPU')
     from mmcv.ops import get_compiling_cuda_version
     if not IS_SPCONV2_AVAILABLE and get_compiling_cuda_version() == 'not available':
         return ('neither spconv 2 nor a CUDA build of mmcv is installed; install one: `pip install '

@@ -1,4 +1,5 @@
-"""A synthetic six-camera rig and scenes of boxes, for model tests that must not depend on generated data."""
+"""Synthetic model inputs: a six-camera rig and batches of boxes, for smoke tests and model benchmarks that
+must not depend on generated data (the batches are what the dataloader yields, before the data preprocessor)."""
 import math
 from typing import List, Sequence, Tuple
 
@@ -67,11 +68,39 @@ def random_boxes(num_boxes: int, num_classes: int, extent: float, generator: tor
     return boxes, labels
 
 
+def dense_targets(generator: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Map and occupancy ground truth of the data-sample contract's shapes, for multi-task heads.
+
+    Returns:
+        ``gt_map_bev [6, 200, 200]`` uint8 (a drivable band along x with its divider),
+        ``gt_occupancy [200, 200, 16]`` uint8 (driveable surface at the lowest level, free above) and
+        ``gt_occupancy_mask [200, 200, 16]`` bool (a random half of the voxels observed).
+    """
+    gt_map = torch.zeros(6, 200, 200, dtype=torch.uint8)
+    gt_map[0, 80:120] = 1
+    gt_map[5, 99:101] = 1
+    occupancy = torch.full((200, 200, 16), 17, dtype=torch.uint8)
+    occupancy[:, :, 0] = 11
+    return gt_map, occupancy, torch.rand(200, 200, 16, generator=generator) < 0.5
+
+
 def synthetic_batch(batch_size: int, image_size: Sequence[int], num_classes: int, extent: float,
-                    num_boxes: int = 4, seed: int = 0, num_cams: int = 6) -> dict:
+                    num_boxes: int = 4, seed: int = 0, num_cams: int = 6, ground_points: int = 400) -> dict:
     """A collated-but-unpreprocessed batch: ``dict(inputs=dict(points, img), data_samples)``.
 
-    Images are uint8-range noise with the boxes' columns brightened; points lie on the boxes plus a ground plane.
+    Args:
+        batch_size: samples ``B``.
+        image_size: ``(H, W)`` of the images.
+        num_classes: labels are drawn from ``[0, num_classes)``.
+        extent: boxes and ground points lie within ``[-extent, extent]`` metres in x and y.
+        num_boxes: boxes per sample (60 LiDAR points on each).
+        seed: random seed; equal seeds give equal batches.
+        num_cams: cameras of the rig (at most 6).
+        ground_points: points on the ground plane per sample.
+
+    Returns:
+        Images are uint8-range noise ``[N, 3, H, W]``; points ``[P, 5]`` lie on the boxes and the ground;
+        every sample also carries the map and occupancy targets of :func:`dense_targets`.
     """
     generator = torch.Generator().manual_seed(seed)
     points: List[torch.Tensor] = []
@@ -79,11 +108,12 @@ def synthetic_batch(batch_size: int, image_size: Sequence[int], num_classes: int
     samples: List[Det3DDataSample] = []
     for _ in range(batch_size):
         boxes, labels = random_boxes(num_boxes, num_classes, extent, generator)
-        ground = torch.cat([(torch.rand(400, 2, generator=generator) * 2 - 1) * extent,
-                            torch.full((400, 1), -1.6), torch.ones(400, 2)], dim=1)
+        ground = torch.cat([(torch.rand(ground_points, 2, generator=generator) * 2 - 1) * extent,
+                            torch.full((ground_points, 1), -1.6), torch.ones(ground_points, 2)], dim=1)
         points.append(torch.cat([box_surface_points(boxes, 60, generator), ground]))
         images.append(torch.rand(num_cams, 3, *image_size, generator=generator) * 255)
         sample = Det3DDataSample(metainfo=camera_metainfo(image_size, num_cams))
         sample.gt_instances_3d = InstanceData(bboxes_3d=LiDARInstance3DBoxes(boxes, box_dim=9), labels_3d=labels)
+        sample.gt_map_bev, sample.gt_occupancy, sample.gt_occupancy_mask = dense_targets(generator)
         samples.append(sample)
     return dict(inputs=dict(points=points, img=images), data_samples=samples)

@@ -1,0 +1,7 @@
+"""LiDAR-only pillars (PointPillars encoder, runs on the CPU) with the TransFusion-style head, world size."""
+_base_ = ['../_base_/models/bevfusion_world.py', '../_base_/schedules/world_adamw_cosine_12e.py',
+          '../_base_/default_runtime.py']
+model = dict(camera_encoder=None, fuser=None, decoder=dict(backbone=dict(in_channels=_base_.lidar_bev_channels)))
+train_dataloader = dict(dataset=dict(pipeline=_base_.lidar_train_pipeline, modality=dict(use_camera=False)))
+val_dataloader = dict(dataset=dict(pipeline=_base_.lidar_test_pipeline, modality=dict(use_camera=False)))
+test_dataloader = val_dataloader

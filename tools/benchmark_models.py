@@ -1,0 +1,215 @@
+"""Benchmark of the zoo's detection models (numbers for docs/models.md).
+
+* ``world`` configs: training-iteration time (``model.train_step``: preprocessing, forward, backward, optimiser
+  step), inference latency (``model.test_step``) and peak memory, each config in its own process.
+* ``nuscenes`` configs: parameter count and forward FLOPs of one sample (``torch.utils.flop_counter``; it counts
+  convolutions, matrix products and attention, not bevzoo's own ops), built on the CPU; configs whose ops need
+  a GPU report why they were not built.
+* ``--train-steps N``: a short training run of the fused world config, printing how the loss falls.
+
+Inputs are synthetic batches (``bevzoo.models.synthetic_inputs``) shaped like the config's data: its image size
+and classes, six cameras, ``--points`` LiDAR points and ``--boxes`` objects per sample; the training run uses the
+config's world dataloader instead when the config defines one and its data exists.
+
+    python tools/benchmark_models.py [--device cpu] [--iters 5] [--train-steps 40] [--json out.json]
+"""
+import argparse
+import glob
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from typing import Dict, List, Optional
+
+import _bootstrap  # noqa: F401  (imports bevzoo or says how to set up)
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import init_default_scope
+from torch.utils.flop_counter import FlopCounterMode
+
+from bevzoo.models.lidar import SparseConvUnavailableError
+from bevzoo.models.synthetic_inputs import synthetic_batch
+from mmdet3d.registry import MODELS
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FAMILIES = ('bevfusion', 'lss', 'lidar')
+FUSED_WORLD = 'configs/bevfusion/bevfusion_transfusion_world.py'
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--configs', nargs='*', help='config paths (default: the detection configs of '
+                        f'configs/{{{",".join(FAMILIES)}}}/)')
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--iters', type=int, default=5, help='timed iterations per world row (after one warm-up)')
+    parser.add_argument('--batch-size', type=int, default=2, help='training batch of the world rows')
+    parser.add_argument('--points', type=int, default=30000, help='LiDAR points per synthetic sample')
+    parser.add_argument('--boxes', type=int, default=25, help='objects per synthetic sample')
+    parser.add_argument('--train-steps', type=int, default=0, help='short training run of the fused world config')
+    parser.add_argument('--json', help='write all rows here')
+    parser.add_argument('--single', help=argparse.SUPPRESS)  # internal: measure one world config in this process
+    return parser.parse_args()
+
+
+def default_configs() -> List[str]:
+    paths = []
+    for family in FAMILIES:
+        paths += sorted(glob.glob(os.path.join(REPO, 'configs', family, '*.py')))
+    return [os.path.relpath(path, REPO) for path in paths if set(Config.fromfile(path).model.heads) == {'det'}]
+
+
+def batch_for(cfg: Config, args: argparse.Namespace, batch_size: int, seed: int = 0) -> dict:
+    return synthetic_batch(batch_size, cfg.image_size, len(cfg.class_names), extent=cfg.point_cloud_range[3] - 5,
+                           num_boxes=args.boxes, seed=seed, ground_points=args.points)
+
+
+def build(cfg: Config, device: str) -> torch.nn.Module:
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model.to(device)
+
+
+def peak_memory_mb(device: str) -> float:
+    if device == 'cuda':
+        return torch.cuda.max_memory_allocated() / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def timed(step, iters: int, device: str) -> float:
+    """Mean seconds of ``step()`` over ``iters`` calls after one warm-up call."""
+    step()
+    times = []
+    for _ in range(iters):
+        start = time.perf_counter()
+        step()
+        if device == 'cuda':
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return statistics.mean(times)
+
+
+def measure_world(config_path: str, args: argparse.Namespace) -> Dict:
+    """Training-iteration time, inference latency and peak memory of one world config (this process)."""
+    cfg = Config.fromfile(os.path.join(REPO, config_path))
+    model = build(cfg, args.device)
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    train_batch, test_batch = batch_for(cfg, args, args.batch_size), batch_for(cfg, args, 1, seed=1)
+    model.train()
+    train_s = timed(lambda: model.train_step(train_batch, optim_wrapper), args.iters, args.device)
+    model.eval()
+    with torch.no_grad():
+        infer_s = timed(lambda: model.test_step(test_batch), args.iters, args.device)
+    return dict(config=config_path, train_iter_s=round(train_s, 3), batch_size=args.batch_size,
+                inference_s=round(infer_s, 3), peak_memory_mb=round(peak_memory_mb(args.device)),
+                memory_kind='CUDA max allocated' if args.device == 'cuda' else 'process peak RSS')
+
+
+def world_row(config_path: str, args: argparse.Namespace) -> Dict:
+    """Run :func:`measure_world` in a fresh process, so peak memory belongs to that config alone."""
+    command = [sys.executable, os.path.abspath(__file__), '--single', config_path, '--device', args.device,
+               '--iters', str(args.iters), '--batch-size', str(args.batch_size), '--points', str(args.points),
+               '--boxes', str(args.boxes)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    if result.returncode != 0:
+        return dict(config=config_path, error=result.stderr.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def nuscenes_row(config_path: str, args: argparse.Namespace) -> Dict:
+    """Parameter count and forward GFLOPs of one nuScenes-size sample."""
+    cfg = Config.fromfile(os.path.join(REPO, config_path))
+    try:
+        model = build(cfg, args.device).eval()
+    except SparseConvUnavailableError as error:
+        return dict(config=config_path, error=str(error))
+    params = sum(p.numel() for p in model.parameters())
+    data = model.data_preprocessor(batch_for(cfg, args, 1), training=False)
+    counter = FlopCounterMode(display=False)
+    start = time.perf_counter()
+    with torch.no_grad(), counter:
+        model(**data, mode='tensor')
+    return dict(config=config_path, params_m=round(params / 1e6, 2), gflops=round(counter.get_total_flops() / 1e9, 1),
+                forward_s=round(time.perf_counter() - start, 2), device=args.device)
+
+
+def world_dataloader(cfg: Config):
+    """The config's training dataloader when it has one and its data exists, else ``None``."""
+    loader_cfg = cfg.get('train_dataloader')
+    if loader_cfg is None:
+        return None
+    dataset = loader_cfg.dataset
+    if not os.path.exists(os.path.join(dataset.get('data_root', ''), dataset.get('ann_file', ''))):
+        return None
+    from mmengine.runner import Runner
+    return Runner.build_dataloader(loader_cfg)
+
+
+def training_run(args: argparse.Namespace) -> Dict:
+    """Train the fused world config for ``--train-steps`` steps; report the mean loss of the first and last fifth."""
+    cfg = Config.fromfile(os.path.join(REPO, FUSED_WORLD))
+    torch.manual_seed(0)
+    model = build(cfg, args.device).train()
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    loader = world_dataloader(cfg)
+    source = 'world dataloader' if loader is not None else 'synthetic (4 fixed batches)'
+    batches = [batch_for(cfg, args, args.batch_size, seed=seed) for seed in range(4)] if loader is None else loader
+    losses: List[float] = []
+    start = time.perf_counter()
+    while len(losses) < args.train_steps:
+        for batch in batches:
+            log = model.train_step(batch, optim_wrapper)
+            losses.append(float(log['loss']))
+            if len(losses) == args.train_steps:
+                break
+    fifth = max(1, len(losses) // 5)
+    first, last = statistics.mean(losses[:fifth]), statistics.mean(losses[-fifth:])
+    return dict(config=FUSED_WORLD, data=source, steps=len(losses), loss_first_fifth=round(first, 3),
+                loss_last_fifth=round(last, 3), drop_percent=round(100 * (1 - last / first), 1),
+                wall_s=round(time.perf_counter() - start, 1), losses=[round(v, 3) for v in losses])
+
+
+def print_table(title: str, rows: List[Dict], columns: List[str]) -> None:
+    print(f'\n{title}')
+    print(' | '.join(columns))
+    for row in rows:
+        note = f"  ({row['error']})" if 'error' in row else ''
+        print(' | '.join(str(row.get(column, '')) for column in columns) + note)
+
+
+def main() -> None:
+    args = parse_args()
+    init_default_scope('mmdet3d')
+    torch.manual_seed(0)
+    if args.single:
+        print(json.dumps(measure_world(args.single, args)))
+        return
+    configs = args.configs or default_configs()
+    results: Dict[str, Optional[object]] = dict(
+        machine=dict(platform=platform.platform(), cpus=os.cpu_count(), torch=torch.__version__,
+                     threads=torch.get_num_threads(), device=args.device,
+                     gpu=torch.cuda.get_device_name() if args.device == 'cuda' else None),
+        settings=dict(iters=args.iters, batch_size=args.batch_size, points=args.points, boxes=args.boxes))
+    results['world'] = [world_row(path, args) for path in configs if path.endswith('_world.py')]
+    print_table('world configs', results['world'], ['config', 'train_iter_s', 'batch_size', 'inference_s',
+                                                    'peak_memory_mb', 'memory_kind'])
+    results['nuscenes'] = [nuscenes_row(path, args) for path in configs if path.endswith('_nuscenes.py')]
+    print_table('nuscenes configs', results['nuscenes'], ['config', 'params_m', 'gflops', 'forward_s', 'device'])
+    if args.train_steps:
+        results['training'] = training_run(args)
+        run = results['training']
+        print(f"\ntraining {run['config']} on {run['data']}: {run['steps']} steps in {run['wall_s']} s, mean loss "
+              f"{run['loss_first_fifth']} (first fifth) -> {run['loss_last_fifth']} (last fifth), "
+              f"{run['drop_percent']}% lower")
+    print(f"\n{results['machine']}")
+    if args.json:
+        with open(args.json, 'w') as file:
+            json.dump(results, file, indent=1)
+
+
+if __name__ == '__main__':
+    main()
