@@ -45,7 +45,8 @@ SIX_CAMERAS = ['CAM_FRONT', 'CAM_FRONT_RIGHT', 'CAM_FRONT_LEFT', 'CAM_BACK', 'CA
 
 def _agent_config(directory, model_config: str, checkpoint, **options) -> str:
     path = osp.join(directory, 'agent_config.py')
-    lines = [f'config = {model_config!r}', f'checkpoint = {checkpoint!r}'] + [f'{k} = {v!r}' for k, v in options.items()]
+    lines = [f'config = {model_config!r}', f'checkpoint = {checkpoint!r}']
+    lines += [f'{k} = {v!r}' for k, v in options.items()]
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
     return path
@@ -69,8 +70,8 @@ def test_learned_agent_drives_through_the_leaderboard_class(lidar_agent_files, r
     assert get_entry_point() == 'BevzooAgent'
     agent = BevzooAgent('localhost', 2000)  # Leaderboard 2.0: host, port, then setup
     agent.setup(_agent_config(directory, config, checkpoint, perception_hz=1.0))
-    assert {s['type'] for s in agent.sensors()} == {'sensor.lidar.ray_cast', 'sensor.other.gnss',
-                                                   'sensor.other.imu', 'sensor.speedometer'}
+    expected = {'sensor.lidar.ray_cast', 'sensor.other.gnss', 'sensor.other.imu', 'sensor.speedometer'}
+    assert {s['type'] for s in agent.sensors()} == expected
     calls, controls = [], []
     perceive = agent._perceive
     agent._perceive = lambda *args: calls.append(args[2]) or perceive(*args)

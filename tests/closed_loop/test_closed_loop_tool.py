@@ -5,7 +5,8 @@ import pytest
 
 
 def test_expert_from_the_command_line(run_tool, routes_dir, tmp_path):
-    message, out = run_tool('closed_loop.py', ['--expert', '--routes', f'{routes_dir}/short.json', '--out', str(tmp_path)])
+    args = ['--expert', '--routes', f'{routes_dir}/short.json', '--out', str(tmp_path)]
+    message, out = run_tool('closed_loop.py', args)
     assert message is None
     assert 'short_00' in out and 'infractions per km' in out
     assert json.loads((tmp_path / 'results.json').read_text())['global']['num_routes'] == 1

@@ -50,8 +50,9 @@ def test_contacts_with_vehicle_pedestrian_and_layout(default_runner):
     spec = default_runner.route_set.routes[0]
     world = SimWorld(default_runner.town, default_runner.lane_map, default_runner.route_set.traffic, spec.scene_seed)
     scene = world.scene
-    parked = next(a for a in range(1, len(scene.kind)) if scene.mode[a] == STATIC and world.kinds[a] is ActorKind.VEHICLE)
-    walker = next(a for a in range(1, len(scene.kind)) if scene.mode[a] == WALKER)
+    actors = range(1, len(scene.kind))
+    parked = next(a for a in actors if scene.mode[a] == STATIC and world.kinds[a] is ActorKind.VEHICLE)
+    walker = next(a for a in actors if scene.mode[a] == WALKER)
     counter = CollisionCounter()
     for target, kind in ((parked, ActorKind.VEHICLE), (walker, ActorKind.PEDESTRIAN)):
         contacts = world.contacts(_ego_on(world, scene.position[target], float(scene.yaw[target])))

@@ -39,7 +39,8 @@ def evaluate(make_agent: Callable[[str], object], routes: str = DEFAULT_ROUTES, 
         log(f'{spec.route_id}: DS {result.driving_score:.1f} RC {result.route_completion:.1f} {result.status} '
             f'({result.duration_game:.0f} s simulated in {result.duration_system:.0f} s)')
         if out_dir is not None:
-            save_strip(trace, result, runner.lane_map.points, runner.stop_lines, osp.join(out_dir, f'{spec.route_id}.png'))
+            save_strip(trace, result, runner.lane_map.points, runner.stop_lines,
+                       osp.join(out_dir, f'{spec.route_id}.png'))
     summary = global_result(results)
     rows, summary_row = [row_from_result(r) for r in results], global_from_result(summary)
     log(format_table(rows, summary_row))

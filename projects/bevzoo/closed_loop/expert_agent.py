@@ -5,7 +5,6 @@ and knows the state of the lights. It checks the world and the scoring (it shoul
 default routes with a high driving score) and is the reference next to the learned agents. It only runs
 in bevzoo's simulator, which calls :meth:`attach_world` before the route starts.
 """
-import math
 from typing import Optional
 
 import numpy as np
@@ -91,7 +90,7 @@ class ExpertAgent(AutonomousAgent):
         pose, speed = self._ego()
         along = self._route_position(pose)
         lookahead = max(MIN_LOOKAHEAD, speed * LOOKAHEAD_TIME + 3.0)
-        target_index = int(np.searchsorted(self.route.accumulated, along + lookahead).clip(0, len(self.route.points) - 1))
+        target_index = min(int(np.searchsorted(self.route.accumulated, along + lookahead)), len(self.route.points) - 1)
         target = pose.to_ego(self.route.points[target_index][None])[0]
         light_distance, light_state = self._next_light(along)
         scene = PlannerInput(target=target, speed=speed, objects=self._objects(pose), light_distance=light_distance,

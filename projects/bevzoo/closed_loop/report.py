@@ -61,7 +61,8 @@ def global_from_leaderboard(global_record: dict, num_routes: int) -> GlobalRow:
 
 def format_table(rows: Sequence[RouteRow], summary: GlobalRow) -> str:
     """Per-route lines, then the means and the infractions per km."""
-    header = f'{"route":<14}{"len m":>7}{"RC %":>8}{"IP":>7}{"DS":>8}  ' + ''.join(f'{short:>5}' for _, short in COLUMNS)
+    counts = ''.join(f'{short:>5}' for _, short in COLUMNS)
+    header = f'{"route":<14}{"len m":>7}{"RC %":>8}{"IP":>7}{"DS":>8}  {counts}'
     lines = [header, '-' * len(header)]
     for row in rows:
         counts = ''.join(f'{row.counts.get(key, 0):>5}' for key, _ in COLUMNS)

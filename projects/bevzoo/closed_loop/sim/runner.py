@@ -59,7 +59,8 @@ def global_plan(points: np.ndarray, options: list) -> Tuple[list, list]:
     for (x, y), heading, option in zip(points, headings, options):
         lat, lon = location_to_gnss(float(x), float(y))
         gps.append(({'lat': lat, 'lon': lon, 'z': 0.0}, option))
-        world.append((Transform(Location(x=float(x), y=float(-y), z=0.0), Rotation(yaw=-math.degrees(heading))), option))
+        transform = Transform(Location(x=float(x), y=float(-y), z=0.0), Rotation(yaw=-math.degrees(heading)))
+        world.append((transform, option))
     return gps, world
 
 
@@ -72,7 +73,8 @@ class RouteRunner:
         record_every: Record the trace every this many ticks.
     """
 
-    def __init__(self, route_set: RouteSet, sensor_config: SensorConfig = SensorConfig(), record_every: int = 10) -> None:
+    def __init__(self, route_set: RouteSet, sensor_config: SensorConfig = SensorConfig(),
+                 record_every: int = 10) -> None:
         self.route_set = route_set
         self.sensor_config = sensor_config
         self.record_every = record_every

@@ -93,15 +93,16 @@ class SimWorld:
         contacts = []
         others = np.arange(1, len(self.scene.kind))
         sizes = self.scene.size[others]
-        near = np.linalg.norm(self.scene.position[others] - centre, axis=1) < reach + np.hypot(sizes[:, 0], sizes[:, 1]) / 2
+        distance = np.linalg.norm(self.scene.position[others] - centre, axis=1)
+        near = distance < reach + np.hypot(sizes[:, 0], sizes[:, 1]) / 2
         candidates = others[near]
         actor_corners = box_corners(self.scene.position[candidates], self.scene.size[candidates, 0],
                                     self.scene.size[candidates, 1], self.scene.yaw[candidates])
+        location = (float(centre[0]), float(centre[1]))
         for actor in candidates[overlapping(corners, actor_corners)]:
-            contacts.append(Contact(self.scene.time, int(actor), self.kinds[actor], (float(centre[0]), float(centre[1]))))
+            contacts.append(Contact(self.scene.time, int(actor), self.kinds[actor], location))
         near_static = np.flatnonzero(np.linalg.norm(self.town.scenery.center[:, :2] - centre, axis=1)
                                      < reach + self._static_radius)
         for box in near_static[overlapping(corners, self._static_corners[near_static])]:
-            contacts.append(Contact(self.scene.time, -1 - int(box), ActorKind.STATIC,
-                                    (float(centre[0]), float(centre[1]))))
+            contacts.append(Contact(self.scene.time, -1 - int(box), ActorKind.STATIC, location))
         return contacts
