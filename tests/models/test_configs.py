@@ -11,8 +11,9 @@ from mmdet3d.registry import MODELS
 from bevzoo.models.lidar import SparseConvUnavailableError
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CONFIGS = sorted(os.path.relpath(path, REPO_ROOT) for path in glob.glob(os.path.join(REPO_ROOT, 'configs', '**', '*.py'),
-                                                                         recursive=True) if '_base_' not in path)
+CONFIGS = sorted(os.path.relpath(path, REPO_ROOT)
+                 for path in glob.glob(os.path.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)
+                 if '_base_' not in path)
 FUSED_WORLD = 'configs/bevfusion/bevfusion_transfusion_world.py'
 
 
@@ -32,4 +33,3 @@ def test_the_zoo_has_configs():
 def test_config_builds(config_path):
     _, model = build_model(config_path)
     assert sum(p.numel() for p in model.parameters()) > 0
-
