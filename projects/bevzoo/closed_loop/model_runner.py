@@ -5,6 +5,7 @@ Inputs go through the config's own test pipeline with its file loaders (``Load*`
 the agent supplies what those loaders would have produced (the keys of ``LoadMultiViewCameras`` and a
 ``LiDARPoints`` cloud), so resizing, cropping, range filtering and packing are exactly those of testing.
 """
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
@@ -12,7 +13,6 @@ import numpy as np
 import torch
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
 
 from mmdet3d.datasets.transforms import LoadMultiViewImageFromFiles, LoadPointsFromFile, LoadPointsFromMultiSweeps
 from mmdet3d.registry import MODELS, TRANSFORMS
@@ -92,13 +92,15 @@ class PerceptionModel:
         self.class_names = tuple(self.cfg.get('class_names', self.cfg.get('metainfo', {}).get('classes', ())))
 
     def _load(self, checkpoint: str) -> None:
+        """Load the weights strictly: a checkpoint of another model is refused, naming what differs."""
         register_checkpoint_globals()
         state = torch.load(checkpoint, map_location='cpu')
-        problems = state_dict_mismatches(self.model.state_dict(), state.get('state_dict', state))
+        weights = {re.sub(r'^module\.', '', key): value for key, value in state.get('state_dict', state).items()}
+        problems = state_dict_mismatches(self.model.state_dict(), weights)
         if problems:
             raise CheckpointMismatchError(f'{checkpoint} does not fit the model of {self.cfg.filename}:\n  '
                                           + '\n  '.join(problems))
-        load_checkpoint(self.model, checkpoint, map_location='cpu', strict=True)
+        self.model.load_state_dict(weights, strict=True)
 
     @staticmethod
     def _camera_names(loaders: list, cameras: Optional[Sequence[str]], config: str) -> tuple:
