@@ -93,8 +93,8 @@ def measured_bandwidth(timer: Timer, device: str) -> float:
 def pool_inputs(device: str, dtype: torch.dtype):
     from bevzoo.ops.camera_rig import nuscenes_like_rig
     rig = nuscenes_like_rig(batch=1)
-    rig = rig._replace(**{k: getattr(rig, k).to(device, torch.float32) for k in ('cam2img', 'cam2lidar', 'img_aug',
-                                                                                'lidar_aug')})
+    geometry = ('cam2img', 'cam2lidar', 'img_aug', 'lidar_aug')
+    rig = rig._replace(**{name: getattr(rig, name).to(device, torch.float32) for name in geometry})
     depths = torch.arange(*DEPTHS, device=device)
     gen = torch.Generator(device=device).manual_seed(0)
     B, N, D, (H, W) = 1, rig.cam2img.shape[1], depths.numel(), FEATURE_SIZE
@@ -172,8 +172,8 @@ def bench_cuda_kernels(timer: Timer, index, depth, feat, bandwidth: float, rows:
                          over_bound=ms / bound_ms))
     grad = torch.randn(depth.shape[0], feat.shape[-1], *BEV_SHAPE, device=depth.device)
     tensors = index.tensors()
-    depth_grad = graph_time(timer, lambda: torch.ops.bevzoo.bev_pool_depth_grad(grad, feat, *tensors[:3],
-                                                                                 depth.shape[2]))
+    bins = depth.shape[2]
+    depth_grad = graph_time(timer, lambda: torch.ops.bevzoo.bev_pool_depth_grad(grad, feat, *tensors[:3], bins))
     feat_grad = graph_time(timer, lambda: torch.ops.bevzoo.bev_pool_feat_grad(grad, depth, *tensors[3:]))
     rows.append(dict(name='bev_pool depth grad fp32 (kernel, CUDA graph)', ms=depth_grad))
     rows.append(dict(name='bev_pool feat grad fp32 (kernel, CUDA graph)', ms=feat_grad))
@@ -223,8 +223,9 @@ def print_table(rows: List[Dict]) -> None:
 
 
 def environment(device: str) -> Dict:
-    info = dict(device=device, torch=torch.__version__, threads=torch.get_num_threads(), python=platform.python_version(),
-                cpu=platform.processor() or platform.machine(), load_average=os.getloadavg())
+    info = dict(device=device, torch=torch.__version__, threads=torch.get_num_threads(),
+                python=platform.python_version(), cpu=platform.processor() or platform.machine(),
+                load_average=os.getloadavg())
     if device == 'cuda':
         info['gpu'] = torch.cuda.get_device_name()
     return info

@@ -91,7 +91,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> hard_voxelize_kernel(const at::Te
   }
 
   const int64_t voxel_count = std::min(segments, max_voxels);
-  auto voxels = at::zeros({voxel_count, max_num_points, features}, points.options());
+  // Every kept voxel's rows are written below (points, then zero padding): one pass over the output.
+  auto voxels = at::empty({voxel_count, max_num_points, features}, points.options());
   auto coors = at::empty({voxel_count, 3}, points.options().dtype(at::kInt));
   auto counts = at::empty({voxel_count}, points.options().dtype(at::kInt));
   const scalar_t* src = points.data_ptr<scalar_t>();
@@ -106,9 +107,11 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> hard_voxelize_kernel(const at::Te
       const int64_t taken = std::min(segment_start[s + 1] - first, max_num_points);
       count[v] = static_cast<int32_t>(taken);
       voxel_of(src + point_of(first) * features, grid, coor + 3 * v);
+      scalar_t* voxel = dst + v * max_num_points * features;
       for (int64_t j = 0; j < taken; ++j) {
-        std::copy_n(src + point_of(first + j) * features, features, dst + (v * max_num_points + j) * features);
+        std::copy_n(src + point_of(first + j) * features, features, voxel + j * features);
       }
+      std::fill(voxel + taken * features, voxel + max_num_points * features, scalar_t(0));
     }
   });
   return {voxels, coors, counts};
