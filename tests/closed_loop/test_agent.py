@@ -13,7 +13,7 @@ import torch
 from bevzoo.closed_loop.agent import BevzooAgent, get_entry_point
 from bevzoo.closed_loop.agent_options import AgentConfigError
 from bevzoo.closed_loop.carla_compat import VehicleControl
-from bevzoo.closed_loop.model_runner import PerceptionModel
+from bevzoo.closed_loop.model_runner import PerceptionModel, SensorFrame
 from bevzoo.closed_loop.sensor_suite import SensorTrackError
 from bevzoo.closed_loop.sim.routes import load_route_set
 from bevzoo.closed_loop.sim.runner import RouteRunner
@@ -152,3 +152,17 @@ def test_carla_inputs_become_the_worlds_frames(tmp_path, repo_root, routes_dir):
     theirs = (sweep.sensor_to_global @ np.c_[sweep.points[:, :3], np.ones(len(sweep.points))].T)[:3].T
     assert len(ours) == len(theirs) > 1000 and np.abs(ours - theirs).max() < 1e-3
     assert np.allclose(frame.points[:, 3], sweep.points[:, 3], atol=1e-3)  # intensity back on the 0..255 scale
+
+
+def test_the_demo_configs_test_pipeline_packs_closed_loop_inputs(repo_root):
+    """The demo's multi-task config: its loaders and ground-truth packing are dropped, the rest runs."""
+    model = PerceptionModel(osp.join(repo_root, 'configs/bevfusion/bevfusion_multitask_det-map-occ_world.py'), None)
+    assert model.camera_names == tuple(SIX_CAMERAS) and model.uses_lidar
+    grid, channel = model.map_grid()
+    assert channel == 0 and grid.cell == 0.5
+    cameras = len(SIX_CAMERAS)
+    frame = SensorFrame([np.zeros((225, 400, 3), np.uint8)] * cameras, np.tile(np.eye(4), (cameras, 1, 1)),
+                        np.tile(np.eye(4), (cameras, 1, 1)), np.ones((100, 5), np.float32), np.eye(4), np.eye(4), 0.0)
+    packed = model.pipeline(model._results(frame))
+    assert set(packed['inputs']) == {'points', 'img'}
+    assert packed['inputs']['img'].shape[0] == cameras

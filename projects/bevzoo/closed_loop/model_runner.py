@@ -1,7 +1,8 @@
 """A zoo model ready for closed-loop inference: any config + checkpoint, fed from in-memory sensor data.
 
 The model is built from the config's ``model`` (mmdet3d registry) and its checkpoint loaded strictly.
-Inputs go through the config's own test pipeline with its file loaders (``Load*`` transforms) removed:
+Inputs go through the config's own test pipeline with its file loaders (``Load*`` transforms) removed and
+its packing restricted to the sensor inputs (there is no ground truth in closed loop):
 the agent supplies what those loaders would have produced (the keys of ``LoadMultiViewCameras`` and a
 ``LiDARPoints`` cloud), so resizing, cropping, range filtering and packing are exactly those of testing.
 """
@@ -14,7 +15,8 @@ import torch
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 
-from mmdet3d.datasets.transforms import LoadMultiViewImageFromFiles, LoadPointsFromFile, LoadPointsFromMultiSweeps
+from mmdet3d.datasets.transforms import (LoadMultiViewImageFromFiles, LoadPointsFromFile, LoadPointsFromMultiSweeps,
+                                         Pack3DDetInputs)
 from mmdet3d.registry import MODELS, TRANSFORMS
 from mmdet3d.structures import Box3DMode, LiDARInstance3DBoxes
 from mmdet3d.structures.points import LiDARPoints
@@ -29,6 +31,14 @@ from .perception import MapGrid
 DEFAULT_CAMERAS = ('CAM_FRONT', 'CAM_FRONT_RIGHT', 'CAM_FRONT_LEFT', 'CAM_BACK', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT')
 CAMERA_LOADERS = (LoadMultiViewCameras, LoadMultiViewImageFromFiles)
 POINT_LOADERS = (LoadPointsFromFile, LoadPointsFromMultiSweeps)
+INPUT_KEYS = ('points', 'img')
+
+
+def _without_targets(cfg: dict) -> dict:
+    """A packing transform keeps only the sensor inputs: in closed loop there is no ground truth to pack."""
+    if not _is_transform(cfg, (Pack3DDetInputs,)):
+        return cfg
+    return {**cfg, 'keys': [key for key in cfg['keys'] if key in INPUT_KEYS]}
 
 
 def _is_transform(cfg: dict, classes: tuple) -> bool:
@@ -86,7 +96,7 @@ class PerceptionModel:
         self.model.to(device).eval()
         pipeline = _test_pipeline(self.cfg)
         loaders = [t for t in pipeline if str(t['type']).split('.')[-1].startswith('Load')]
-        self.pipeline = Compose([t for t in pipeline if t not in loaders])
+        self.pipeline = Compose([_without_targets(t) for t in pipeline if t not in loaders])
         self.camera_names = self._camera_names(loaders, cameras, config)
         self.point_dims = self._point_dims(loaders)
         self.class_names = tuple(self.cfg.get('class_names', self.cfg.get('metainfo', {}).get('classes', ())))
