@@ -187,17 +187,27 @@ class Scene:
 
     # ------------------------------------------------------------------------------- ego
     def set_ego_pose(self, x: float, y: float, yaw: float, speed: float) -> None:
-        """Drive the ego from outside (closed loop): it no longer follows its route."""
+        """Drive the ego from outside (closed loop): it no longer follows its route.
+
+        Args:
+            x, y, yaw: Pose of nuScenes' ego frame (rear axle on the ground), as `ego_pose` returns it.
+            speed: Forward speed in m/s (other vehicles react to it).
+        """
         self.mode[EGO] = EXTERNAL  # stays an obstacle for the others (it is in self._obstacles)
-        self.position[EGO] = (x, y)
+        offset = self._rear_axle_offset()
+        self.position[EGO] = (x + offset * np.cos(yaw), y + offset * np.sin(yaw))
         self.yaw[EGO] = yaw
         self.speed[EGO] = speed
 
     def ego_pose(self) -> tuple:
         """(x, y, yaw) of the ego's rear-axle-on-ground frame (nuScenes' ego frame)."""
-        rear = 0.5 * self.size[EGO, 0] - 1.0  # the rear axle sits ~1 m in front of the rear bumper
+        offset = self._rear_axle_offset()
         x, y, yaw = self.position[EGO, 0], self.position[EGO, 1], self.yaw[EGO]
-        return x - rear * np.cos(yaw), y - rear * np.sin(yaw), yaw
+        return x - offset * np.cos(yaw), y - offset * np.sin(yaw), yaw
+
+    def _rear_axle_offset(self) -> float:
+        """Distance from the rear axle forward to the box centre (the axle sits ~1 m ahead of the rear bumper)."""
+        return 0.5 * self.size[EGO, 0] - 1.0
 
     # ------------------------------------------------------------------------------- queries
     def velocity(self) -> np.ndarray:
