@@ -1,7 +1,7 @@
 """Which multi-task balancing works? Trains the `world` det+map+occ model with each balancer, and each task
 alone, on the same iteration budget, then tests them all and prints one table.
 
-    python tools/benchmark_multitask.py [--iters 300] [--work-dir work_dirs/benchmark_multitask] [--only NAME ...]
+    python tools/benchmark_multitask.py [--iters 300] [--data-root data/world/] [--work-dir DIR] [--only NAME ...]
 
 Every run starts from the same seed and differs from the static-weights model only in what its config
 changes (balancer, gradient calibration, fuser / task gates); the single-task baselines are the static
@@ -41,6 +41,15 @@ def single_task(cfg: Config, task: str) -> Config:
     return cfg
 
 
+def on_data(cfg: Config, data_root: str) -> Config:
+    """``cfg`` reading its train and val splits (infos from ``tools/create_data.py``) from ``data_root``."""
+    for loader in (cfg.train_dataloader, cfg.val_dataloader, cfg.test_dataloader):
+        loader.dataset.data_root = data_root
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        evaluator.data_root = data_root
+    return cfg
+
+
 def budgeted(cfg: Config, iters: int, seed: int, work_dir: str) -> Config:
     """``cfg`` trained for ``iters`` iterations (no intermediate validation), one checkpoint at the end."""
     cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=iters, val_interval=iters + 1)
@@ -62,18 +71,20 @@ def run(cfg: Config) -> Dict[str, float]:
     return metrics
 
 
-def results_table(results: Dict[str, Dict[str, float]], iters: int, seed: int) -> str:
+def results_table(results: Dict[str, Dict[str, float]], iters: int, seed: int, data_root: str) -> str:
     rows = [['experiment', *(title for title, _ in COLUMNS), 'train s']]
     for name, metrics in results.items():
         cells = [f'{metrics[key]:.4f}' if key in metrics else '-' for _, key in COLUMNS]
         rows.append([name, *cells, f'{metrics["train_s"]:.0f}'])
-    return AsciiTable(rows, title=f' world det+map+occ, {iters} iterations each, seed {seed} ').table
+    return AsciiTable(rows, title=f' {data_root}: det+map+occ, {iters} iterations each, seed {seed} ').table
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--iters', type=int, default=300, help='training iterations per experiment')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--data-root', default='data/world/',
+                        help='world root with bevzoo_infos_{train,val}.pkl (tools/create_world.py, tools/create_data.py)')
     parser.add_argument('--work-dir', default='work_dirs/benchmark_multitask')
     parser.add_argument('--only', nargs='+', choices=[name for name, _, _ in EXPERIMENTS],
                         help='run only these experiments')
@@ -90,9 +101,9 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, float]]:
         if task is not None:
             cfg = single_task(cfg, task)
         work_dir = osp.join(args.work_dir, name.replace(' ', '_').replace('+', 'and'))
-        results[name] = run(budgeted(cfg, args.iters, args.seed, work_dir))
+        results[name] = run(budgeted(on_data(cfg, args.data_root), args.iters, args.seed, work_dir))
         mmengine.dump(results, osp.join(args.work_dir, 'results.json'), indent=2)
-    print(results_table(results, args.iters, args.seed))
+    print(results_table(results, args.iters, args.seed, args.data_root))
     return results
 
 

@@ -25,3 +25,8 @@ model = dict(
                                   reduction='none'),
                  loss_affinity=dict(type='SceneAffinityLoss', free_index=17))),
     balancer=dict(type='StaticWeightBalancer', weights=dict(det=1.0, map=1.0, occ=1.0), tasks=tasks))
+
+# the model base's camera+LiDAR pipelines with the map and occupancy targets loaded after the BEV augmentation
+train_dataloader = dict(dataset=dict(pipeline=_base_.multitask_train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=_base_.multitask_test_pipeline))
+test_dataloader = val_dataloader
