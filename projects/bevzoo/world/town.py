@@ -15,7 +15,7 @@ from .traffic_lights import TrafficLights
 
 BLOCK_KINDS = ('buildings', 'carpark', 'park', 'plaza')
 _SLOT_WIDTH, _SLOT_DEPTH, _AISLE = 2.8, 5.5, 7.0
-_CURB_SLOT_LENGTH, _CURB_END_CLEARANCE = 6.5, 9.0
+CURB_SLOT_LENGTH, _CURB_END_CLEARANCE = 6.5, 9.0  # curb-side parking slot; none near crossings
 
 
 def _rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
@@ -244,14 +244,14 @@ class _TownBuilder:
     def _parking(self, road: int, stretch: Stretch) -> None:
         hw, pw = stretch.half_width, stretch.parking_width
         s0, s1 = _CURB_END_CLEARANCE, stretch.length - _CURB_END_CLEARANCE
-        if s1 - s0 < _CURB_SLOT_LENGTH:
+        if s1 - s0 < CURB_SLOT_LENGTH:
             return
         for sign in (-1, 1):
             self.ground.fill(stretch.rectangle(s0, s1, sign * hw, sign * (hw + pw)), 'parking')
             self.ground.paint_polygon(stretch.rectangle(s0, s1, sign * hw - 0.06, sign * hw + 0.06), PAINT_WHITE)
             heading = np.arctan2(*stretch.direction[::-1]) + (0.0 if sign < 0 else np.pi)
-            for k in range(int((s1 - s0) // _CURB_SLOT_LENGTH)):
-                s = s0 + (k + 0.5) * _CURB_SLOT_LENGTH
+            for k in range(int((s1 - s0) // CURB_SLOT_LENGTH)):
+                s = s0 + (k + 0.5) * CURB_SLOT_LENGTH
                 xy = stretch.start + stretch.direction * s + stretch.normal * sign * (hw + pw / 2)
                 self.curb_slots.append((xy[0], xy[1], heading, road))
 
@@ -274,7 +274,7 @@ class _TownBuilder:
 
     def _crosswalk(self, stretch: Stretch, at_end: bool, segment: int) -> None:
         """Zebra crosswalk at one end of a stretch and the stop line of the lanes arriving there."""
-        length, hw, pw, sw = stretch.length, stretch.half_width, stretch.parking_width, self.cfg.sidewalk_width
+        length, hw, pw = stretch.length, stretch.half_width, stretch.parking_width
         s0 = length - CROSSWALK_DEPTH if at_end else 0.0
         zone = stretch.rectangle(s0, s0 + CROSSWALK_DEPTH, -hw - pw, hw + pw)
         crossing = self.layers.add_polygon('ped_crossing', zone, road_segment=segment)
@@ -287,7 +287,7 @@ class _TownBuilder:
         self.ground.paint_polygon(stop, PAINT_WHITE)
         self.layers.add_polygon('stop_line', stop, ped_crossing=crossing)
         mid = s0 + CROSSWALK_DEPTH / 2
-        edge = hw + pw + sw / 2
+        edge = hw + pw + 0.45  # crossers wait at the curb, clear of the walkway's walking lanes
         self.crossings.append((stretch.start + stretch.direction * mid - stretch.normal * edge,
                                stretch.start + stretch.direction * mid + stretch.normal * edge))
 
