@@ -2,9 +2,11 @@
 
     python tools/closed_loop.py CONFIG CHECKPOINT [--routes FILE] [--out DIR] [--perception-hz HZ]
                                 [--cameras CAM ...] [--device cpu] [--max-time S]
-    python tools/closed_loop.py --expert [--routes FILE] [--out DIR]
+    python tools/closed_loop.py --expert | --oracle [--routes FILE] [--out DIR]
 
-Prints the per-route and global table; with --out writes results.json and a BEV strip per route.
+--expert drives the privileged expert; --oracle drives the learned agent's pipeline with ground-truth
+perception instead of a model (its ceiling). Prints the per-route and global table; with --out writes
+results.json and a BEV strip per route.
 Scores on the built-in world are not comparable to CARLA Leaderboard scores (docs/closed_loop.md).
 """
 import _bootstrap  # noqa: F401  (must come first: clear message outside the bevzoo environment)
@@ -18,6 +20,7 @@ import tempfile
 from bevzoo.closed_loop.agent import BevzooAgent
 from bevzoo.closed_loop.evaluate import DEFAULT_ROUTES, evaluate
 from bevzoo.closed_loop.expert_agent import ExpertAgent
+from bevzoo.closed_loop.oracle_agent import OracleAgent
 from bevzoo.closed_loop.sim.routes import RouteFileError
 
 
@@ -26,6 +29,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', nargs='?', help='zoo config of the model to drive with')
     parser.add_argument('checkpoint', nargs='?', help='its checkpoint')
     parser.add_argument('--expert', action='store_true', help='drive the privileged expert instead of a model')
+    parser.add_argument('--oracle', action='store_true',
+                        help="drive the learned agent's pipeline with ground-truth perception instead of a model")
     parser.add_argument('--routes', default=DEFAULT_ROUTES, help='route-set JSON (default: %(default)s)')
     parser.add_argument('--out', help='write results.json and one BEV strip per route here')
     parser.add_argument('--perception-hz', type=float, default=2.0, help='model runs per simulated second')
@@ -33,8 +38,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--device', default='cpu', help='torch device of the model')
     parser.add_argument('--max-time', type=float, help='stop each route after this many simulated seconds')
     args = parser.parse_args()
-    if args.expert == bool(args.config):
-        parser.error('give either CONFIG CHECKPOINT or --expert')
+    if args.expert + args.oracle + bool(args.config) != 1:
+        parser.error('give exactly one of CONFIG CHECKPOINT, --expert, --oracle')
     if args.config and not args.checkpoint:
         parser.error('CHECKPOINT is required with CONFIG')
     return args
@@ -60,8 +65,8 @@ def construct(agent_class, version: str, config_file):
 
 def main() -> None:
     args = parse_args()
-    agent_class, config_file = ExpertAgent, None
-    if not args.expert:
+    agent_class, config_file = (OracleAgent if args.oracle else ExpertAgent), None
+    if args.config:
         for path in (args.config, args.checkpoint):
             if not osp.isfile(path):
                 sys.exit(f'error: {path!r} does not exist')

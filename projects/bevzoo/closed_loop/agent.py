@@ -44,13 +44,17 @@ class BevzooAgent(AutonomousAgent):
                                     self.options.image_width, self.options.image_height)
         self._sensor_specs = carla_sensors(self.rig)
         self.map_grid = self.perception.map_grid()
+        self._setup_driving(self.options.perception_hz)
+
+    def _setup_driving(self, perception_hz: float) -> None:
+        """Planner, controllers, GNSS filter and the per-route state."""
         self.planner = ArcPlanner()
         self.controller = WaypointController()
         self.gnss_filter = GnssFilter()
         self.route_planner: Optional[RoutePlanner] = None
         self.perceived: Optional[PerceivedScene] = None
         self.last_plan_world = None
-        self._every = max(1, int(round(1.0 / (self.options.perception_hz * TICK))))
+        self._every = max(1, int(round(1.0 / (perception_hz * TICK))))
         self._step = -1
         self._yaw = 0.0
 

@@ -13,6 +13,7 @@ from ..world.scene import EGO
 from .autonomous_agent import AutonomousAgent
 from .carla_compat import VehicleControl
 from .controller import WaypointController
+from .criteria import ActorKind
 from .frames import Pose2D
 from .planner import OBJECT_FIELDS, ArcPlanner, PlannerInput
 
@@ -23,6 +24,19 @@ PATH_AHEAD = 40.0  # m of route handed to the planner as the lane to follow (rou
 
 def get_entry_point() -> str:
     return 'ExpertAgent'
+
+
+def world_objects(world, pose: Pose2D) -> np.ndarray:
+    """``[K, 8]`` true boxes and velocities of the actors within ``SENSING_RANGE``, in the ego frame of
+    ``pose``, in the planner's object format."""
+    scene = world.scene
+    others = np.arange(1, len(scene.kind))
+    near = others[np.linalg.norm(scene.position[others] - [pose.x, pose.y], axis=1) < SENSING_RANGE]
+    if len(near) == 0:
+        return np.zeros((0, OBJECT_FIELDS))
+    is_pedestrian = np.array([world.kinds[a] is ActorKind.PEDESTRIAN for a in near], dtype=np.float64)
+    return np.column_stack([pose.to_ego(scene.position[near]), scene.size[near, 0], scene.size[near, 1],
+                            scene.yaw[near] - pose.yaw, pose.rotate_to_ego(scene.velocity()[near]), is_pedestrian])
 
 
 class ExpertAgent(AutonomousAgent):
@@ -65,15 +79,7 @@ class ExpertAgent(AutonomousAgent):
         return float(self.route.accumulated[self._progress])
 
     def _objects(self, pose: Pose2D) -> np.ndarray:
-        scene = self.world.scene
-        others = np.arange(1, len(scene.kind))
-        near = others[np.linalg.norm(scene.position[others] - [pose.x, pose.y], axis=1) < SENSING_RANGE]
-        if len(near) == 0:
-            return np.zeros((0, OBJECT_FIELDS))
-        velocity = scene.velocity()[near]
-        is_pedestrian = np.array([self.world.kinds[a].value == 'walker' for a in near], dtype=np.float64)
-        return np.column_stack([pose.to_ego(scene.position[near]), scene.size[near, 0], scene.size[near, 1],
-                                scene.yaw[near] - pose.yaw, pose.rotate_to_ego(velocity), is_pedestrian])
+        return world_objects(self.world, pose)
 
     def _next_light(self, along: float) -> tuple:
         """``(distance, state)`` of the next stop line on the route (``(None, None)`` when none is left)."""
