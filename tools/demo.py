@@ -17,7 +17,7 @@ import sys
 import time
 from typing import List
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = 'configs/bevfusion/bevfusion_multitask_det-map-occ_world.py'
@@ -30,7 +30,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--config', default=DEFAULT_CONFIG, help='the config to train and test')
     parser.add_argument('--work-dir', help='default ./work_dirs/<config name>')
     parser.add_argument('--show-max', type=int, default=8, help='visualisations to write')
+    parser.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+                        help='passed to train.py and test.py, e.g. train_cfg.max_epochs=2')
     return parser.parse_args()
+
+
+def parse_cfg_options(options: List[str]) -> dict:
+    """``key=value`` strings parsed exactly as train.py / test.py parse them (mmengine's DictAction)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='*', action=DictAction, default={})
+    return parser.parse_args(['--cfg-options', *options]).cfg_options
 
 
 def run_step(title: str, command: List[str]) -> None:
@@ -70,6 +79,8 @@ def main() -> None:
     args = parse_args()
     config = osp.join(REPO, args.config) if not osp.isabs(args.config) else args.config
     cfg = Config.fromfile(config)
+    overrides = ['--cfg-options', *args.cfg_options] if args.cfg_options else []
+    cfg.merge_from_dict(parse_cfg_options(args.cfg_options))
     data_root = osp.join(REPO, cfg.test_dataloader.dataset.data_root)  # where the config reads the world
     work_dir = args.work_dir or osp.join(REPO, 'work_dirs', osp.splitext(osp.basename(config))[0])
     started = time.time()
@@ -79,12 +90,12 @@ def main() -> None:
         run_step('create the info files', tool('create_data.py', data_root))
     if not training_finished(work_dir, cfg.train_cfg.max_epochs):
         resume = ['--resume'] if osp.isfile(osp.join(work_dir, 'last_checkpoint')) else []
-        run_step('train', tool('train.py', config, '--work-dir', work_dir, *resume))
+        run_step('train', tool('train.py', config, '--work-dir', work_dir, *resume, *overrides))
     show_dir = osp.join(work_dir, 'show')
     test_dir = osp.join(work_dir, 'test')
     os.makedirs(test_dir, exist_ok=True)
     run_step('test', tool('test.py', config, latest_checkpoint(work_dir), '--work-dir', test_dir,
-                          '--show-dir', show_dir, '--show-max', str(args.show_max)))
+                          '--show-dir', show_dir, '--show-max', str(args.show_max), *overrides))
     print_headline(osp.join(test_dir, 'metrics.json'), show_dir)
     print(f'demo finished in {(time.time() - started) / 60:.1f} min')
 
