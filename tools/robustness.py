@@ -3,20 +3,27 @@ the cameras and with some cameras missing, and print every metric's degradation 
 
     python tools/robustness.py CONFIG CHECKPOINT [--missing-cameras 0 3] [--work-dir DIR] [--cfg-options k=v ...]
 
-Each scenario wraps the model's data preprocessor in ``SensorDropPreprocessor`` and runs mmengine's test loop
-with the config's own test dataloader and ``BEVZooMetric``, so the numbers are the ones ``tools/test.py``
-reports. Scenarios that remove the only modality a model has are skipped.
+Each scenario wraps the model's data preprocessor in ``SensorDropPreprocessor`` and runs the test path of
+``tools/test.py`` (same config checks, runner and ``BEVZooMetric``; each scenario's metrics.json and result
+JSON in its own folder), so the numbers are the ones ``tools/test.py`` reports. Scenarios that remove the
+only modality a model has are skipped.
 """
+import _bootstrap  # noqa: F401  (must come first: clear message outside the bevzoo environment)
+
 import argparse
 import copy
 import os.path as osp
+import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import _bootstrap  # noqa: F401  (imports bevzoo or says how to set up)
 import mmengine
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+from mmengine.config import Config
 from terminaltables import AsciiTable
+
+from bevzoo.engine import CheckpointMismatchError, prepare_distributed
+from bevzoo.engine.tool_config import (ToolInputError, add_runner_arguments, build_runner, check_dataset_files,
+                                       ensure_runtime_hooks, load_config, require_checkpoint, resolve_work_dir,
+                                       route_metric_outputs)
 
 HEADLINE = ('det/NDS', 'det/mAP', 'map/mean/iou@max', 'occ/mIoU')
 
@@ -32,12 +39,12 @@ def scenarios(model_cfg: dict, missing_cameras: Sequence[int]) -> List[Tuple[str
     return chosen
 
 
-def scenario_config(cfg: Config, name: str, drop: dict, checkpoint: str, work_dir: str) -> Config:
-    """A copy of ``cfg`` whose model drops the sensors in ``drop`` and that tests ``checkpoint``."""
+def scenario_config(cfg: Config, name: str, drop: dict, work_dir: str) -> Config:
+    """A copy of ``cfg`` whose model drops the sensors in ``drop``, writing to its own folder of ``work_dir``."""
     cfg = copy.deepcopy(cfg)
     cfg.model.data_preprocessor = dict(type='SensorDropPreprocessor', preprocessor=cfg.model.data_preprocessor, **drop)
-    cfg.load_from = checkpoint
     cfg.work_dir = osp.join(work_dir, name.replace(' ', '_').replace(',', '-'))
+    route_metric_outputs(cfg, cfg.work_dir)
     return cfg
 
 
@@ -67,33 +74,44 @@ def degradation_table(results: Dict[str, Dict[str, float]]) -> str:
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('config', help='model config (any bevzoo config with a test dataloader and evaluator)')
-    parser.add_argument('checkpoint', help='checkpoint to test')
+    parser.add_argument('config', help='config file the checkpoint was trained with')
+    parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--missing-cameras', type=int, nargs='*', default=[0, 3],
                         help='camera indices blanked in the "some cameras missing" scenario '
                              '(default 0 3: CAM_FRONT and CAM_BACK in nuScenes order); none to skip it')
-    parser.add_argument('--work-dir', help='where logs and robustness.json go (default work_dirs/robustness/<config>)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings, key=value')
+    add_runner_arguments(parser)
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, float]]:
-    args = parse_args(argv)
-    for path, what in ((args.config, 'config'), (args.checkpoint, 'checkpoint')):
-        if not osp.isfile(path):
-            raise SystemExit(f'error: {what} {path!r} does not exist')
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    work_dir = args.work_dir or osp.join('work_dirs', 'robustness', osp.splitext(osp.basename(args.config))[0])
+def build_config(args: argparse.Namespace) -> Config:
+    """The config with the command line applied and checked, as tools/test.py prepares it."""
+    cfg = load_config(args.config, args.cfg_options)
+    cfg.work_dir = osp.join(resolve_work_dir(cfg, args.work_dir, args.config), 'robustness')
+    cfg.load_from = require_checkpoint(args.checkpoint)
+    check_dataset_files(cfg, ('test_dataloader',))
+    ensure_runtime_hooks(cfg)
+    prepare_distributed(cfg, args.launcher)
+    return cfg
+
+
+def run(args: argparse.Namespace) -> Dict[str, Dict[str, float]]:
+    """Test every scenario, print the table, write robustness.json; returns ``{scenario: metrics}``."""
+    cfg = build_config(args)
     results = {}
     for name, drop in scenarios(cfg.model, args.missing_cameras):
-        runner = Runner.from_cfg(scenario_config(cfg, name, drop, args.checkpoint, work_dir))
-        results[name] = runner.test()
+        results[name] = build_runner(scenario_config(cfg, name, drop, cfg.work_dir)).test()
     print(degradation_table(results))
-    mmengine.dump(results, osp.join(work_dir, 'robustness.json'), indent=2)
-    print(f'all metrics written to {osp.join(work_dir, "robustness.json")}')
+    mmengine.dump(results, osp.join(cfg.work_dir, 'robustness.json'), indent=2)
+    print(f'all metrics written to {osp.join(cfg.work_dir, "robustness.json")}')
     return results
+
+
+def main(argv: Optional[Sequence[str]] = None) -> None:
+    args = parse_args(argv)
+    try:
+        run(args)
+    except (ToolInputError, CheckpointMismatchError) as exc:
+        sys.exit(f'error: {exc}')
 
 
 if __name__ == '__main__':

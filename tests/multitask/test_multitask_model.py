@@ -111,3 +111,16 @@ def test_sensor_drop_removes_or_blanks_exactly_what_it_says(batch):
         preprocess(drop_cameras=[7])
     with pytest.raises(ValueError, match="'front'"):
         preprocess(drop_cameras='front')
+
+
+def test_gradient_calibration_under_autocast_gives_finite_gradients(batch):
+    """bf16 autocast on the CPU (mmengine's AmpOptimWrapper needs a GPU; its loss scaling is covered by
+    test_gradient_calibration.py): calibrated low-precision gradients reach every branch finite."""
+    model = MODELS.build(multitask_cfg(**BALANCING['fuller'])).train()
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        losses = model(**data, mode='loss')
+    sum(value for key, value in losses.items() if 'loss' in key).backward()
+    for branch in ('camera_encoder', 'lidar_encoder', 'fuser', 'decoder'):
+        grads = [p.grad for p in getattr(model, branch).parameters() if p.grad is not None]
+        assert grads and all(torch.isfinite(g).all() for g in grads), branch
