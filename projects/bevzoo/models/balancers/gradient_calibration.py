@@ -73,9 +73,8 @@ def equalize_magnitudes(gradients: Tensor) -> Tensor:
 
 
 def _calibrate(gradients: Sequence[Tensor], rule: Callable[[Tensor], Tensor]) -> Tensor:
-    """Apply ``rule`` to ``K`` same-shaped gradients in float32, per sample; return the per-input results."""
-    stacked = torch.stack([g.float().reshape(g.shape[0], -1) for g in gradients])  # [K, B, N]
-    return rule(stacked).to(gradients[0].dtype)
+    """Apply ``rule`` to ``K`` same-shaped gradients in float32, per sample; returns ``[K, B, N]`` float32."""
+    return rule(torch.stack([g.float().reshape(g.shape[0], -1) for g in gradients]))
 
 
 class _TaskSplit(torch.autograd.Function):
@@ -91,8 +90,8 @@ class _TaskSplit(torch.autograd.Function):
         total = torch.stack(task_gradients).sum(dim=0)
         if not bool(torch.isfinite(total).all()):  # let AMP / the optimiser see the overflow
             return None, total, None
-        calibrated = _calibrate(task_gradients, ctx.rule)  # [T, B, N]
-        return None, calibrated.sum(dim=0).reshape(total.shape), None
+        calibrated = _calibrate(task_gradients, ctx.rule).sum(dim=0)  # summed in float32
+        return None, calibrated.reshape(total.shape).to(total.dtype), None
 
 
 class _ModalityBalance(torch.autograd.Function):
