@@ -106,3 +106,12 @@ def test_bad_route_files(tmp_path):
                    '"waypoints": [[0, 0], [1, 0]]}]}')
     with pytest.raises(RouteFileError, match='unknown TownConfig fields'):
         load_route_set(str(bad))
+
+
+def test_world_ego_body_matches_the_bicycle(default_runner):
+    spec = default_runner.route_set.routes[0]
+    world = SimWorld(default_runner.town, default_runner.lane_map, default_runner.route_set.traffic, spec.scene_seed)
+    ego = EgoState(100.0, 50.0, 0.3, 2.0)
+    world.place_ego(ego)
+    assert np.allclose(world.scene.ego_pose(), (100.0, 50.0, 0.3))
+    assert np.allclose(world.scene.position[0], ego.centre(world.params))  # the body the others see and sensors use

@@ -59,8 +59,8 @@ class SimWorld:
         return {index: LIGHT_NAMES[int(state)] for index, state in enumerate(states)}
 
     def place_ego(self, ego: EgoState) -> None:
-        centre = ego.centre(self.params)
-        self.scene.set_ego_pose(float(centre[0]), float(centre[1]), ego.yaw, ego.speed)
+        """Put the world's ego (its body for the others and the sensors) at the bicycle's rear-axle pose."""
+        self.scene.set_ego_pose(ego.x, ego.y, ego.yaw, ego.speed)
 
     def step(self, dt: float) -> None:
         before = self.scene.position.copy()
