@@ -12,7 +12,7 @@ from bevzoo.closed_loop.sim.bicycle import EgoState
 from bevzoo.closed_loop.sim.routes import RouteFileError, load_route_set
 from bevzoo.closed_loop.sim.runner import RouteRunner
 from bevzoo.closed_loop.sim.world_sim import SimWorld
-from bevzoo.world.spawner import STATIC, WALKER
+from bevzoo.world.spawner import MOVER, STATIC, WALKER
 
 
 @pytest.fixture(scope='module')
@@ -115,3 +115,18 @@ def test_world_ego_body_matches_the_bicycle(default_runner):
     world.place_ego(ego)
     assert np.allclose(world.scene.ego_pose(), (100.0, 50.0, 0.3))
     assert np.allclose(world.scene.position[0], ego.centre(world.params))  # the body the others see and sensors use
+
+
+def test_vehicles_gridlocked_in_an_intersection_are_removed(default_runner):
+    spec = default_runner.route_set.routes[0]
+    world = SimWorld(default_runner.town, default_runner.lane_map, default_runner.route_set.traffic, spec.scene_seed)
+    scene = world.scene
+    mover = next(a for a in range(1, len(scene.kind)) if scene.mode[a] == MOVER)
+    connector = next(lane for lane in world.lane_map.lanes if lane.is_connector)
+    scene.position[mover], scene.speed[mover] = connector.points[len(connector.points) // 2], 0.0
+    assert not world._gridlocked()[mover]
+    scene.time += 21.0  # standing in the intersection for more than GRIDLOCK_TIME
+    stuck = world._gridlocked()
+    assert stuck[mover] and stuck.sum() >= 1
+    world._retire(stuck)
+    assert scene.mode[mover] == STATIC and np.linalg.norm(scene.position[mover]) > 1000.0

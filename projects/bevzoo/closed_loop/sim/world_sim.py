@@ -18,7 +18,8 @@ from .lane_map import LaneMap
 LIGHT_NAMES = {GREEN: 'green', YELLOW: 'yellow', RED: 'red'}
 SCENE_ROUTE_LENGTH = 2000.0  # m of route per traffic vehicle, so that none runs out during a route
 REAR_AXLE_FROM_REAR = 1.0  # m, where the world puts the rear axle (its ego frame origin)
-RETIRED_AT = -10000.0  # m: where vehicles that reached the end of their route are parked, out of the town
+RETIRED_AT = -10000.0  # m: where removed vehicles are parked, out of the town
+GRIDLOCK_TIME = 20.0  # s a vehicle may stand inside an intersection before it is removed
 
 
 def ego_params(scene: Scene) -> VehicleParams:
@@ -45,6 +46,7 @@ class SimWorld:
         self.params = ego_params(self.scene)
         self.kinds: List[ActorKind] = [actor_kind(KINDS[kind].category) if kind in KINDS else ActorKind.VEHICLE
                                        for kind in self.scene.kind]
+        self._standing_since = np.full(len(self.scene.kind), np.inf)
         scenery = town.scenery
         self._static_corners = box_corners(scenery.center[:, :2], scenery.size[:, 0], scenery.size[:, 1], scenery.yaw)
         self._static_radius = np.hypot(scenery.size[:, 0], scenery.size[:, 1]) / 2
@@ -65,20 +67,39 @@ class SimWorld:
     def step(self, dt: float) -> None:
         before = self.scene.position.copy()
         self.scene.step(dt)
-        self._retire_finished(before, dt)
+        self._retire(self._finished(before, dt) | self._gridlocked())
 
-    def _retire_finished(self, before: np.ndarray, dt: float) -> None:
-        """Remove vehicles that reached the end of their route (a dead-end lane): the world keeps them
-        standing at the path end with their speed, which would block the lane for ever. CARLA's traffic
-        manager destroys such vehicles; here they are parked far outside the town."""
+    def _finished(self, before: np.ndarray, dt: float) -> np.ndarray:
+        """``[A]`` vehicles at the end of their route (a dead-end lane): the world keeps them standing there
+        with their speed, which would block the lane for ever (CARLA's traffic manager destroys them)."""
         scene = self.scene
         moving = np.isin(scene.mode, (MOVER, TOWED)) & (scene.speed * dt > 1e-3)
-        moving[EGO] = False
-        stuck = np.flatnonzero(moving & (np.linalg.norm(scene.position - before, axis=1) < 1e-6))
-        if len(stuck):
-            scene.mode[stuck] = STATIC
-            scene.speed[stuck] = 0.0
-            scene.position[stuck] = np.stack([np.full(len(stuck), RETIRED_AT), RETIRED_AT - 10.0 * stuck], axis=1)
+        return moving & (np.linalg.norm(scene.position - before, axis=1) < 1e-6)
+
+    def _gridlocked(self) -> np.ndarray:
+        """``[A]`` vehicles standing inside an intersection for ``GRIDLOCK_TIME``: the world's car following
+        has no right-of-way rules, so two vehicles can wait for each other there for ever."""
+        scene = self.scene
+        standing = (scene.mode == MOVER) & (scene.speed < 0.1)
+        self._standing_since[~standing] = np.inf
+        self._standing_since[standing] = np.minimum(self._standing_since[standing], scene.time)
+        waited = np.flatnonzero(scene.time - self._standing_since > GRIDLOCK_TIME)
+        stuck = np.zeros(len(scene.kind), dtype=bool)
+        for actor in waited[waited != EGO]:
+            lane, _, distance = self.lane_map.nearest(scene.position[actor])
+            stuck[actor] = self.lane_map.lanes[lane].is_connector and distance < self.lane_map.lane_width
+        return stuck
+
+    def _retire(self, mask: np.ndarray) -> None:
+        """Park the vehicles of ``mask`` (and their trailers) far outside the town, standing."""
+        scene = self.scene
+        mask[EGO] = False
+        mask |= (scene.mode == TOWED) & mask[scene.leader.clip(0)]
+        removed = np.flatnonzero(mask)
+        if len(removed):
+            scene.mode[removed] = STATIC
+            scene.speed[removed] = 0.0
+            scene.position[removed] = np.stack([np.full(len(removed), RETIRED_AT), RETIRED_AT - 10.0 * removed], axis=1)
 
     def ego_corners(self, ego: EgoState) -> np.ndarray:
         centre = ego.centre(self.params)
