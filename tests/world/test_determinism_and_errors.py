@@ -55,6 +55,18 @@ def test_bad_config_is_refused(changes, message):
         WorldConfig(**changes)
 
 
+@pytest.mark.parametrize('build, message', [
+    (lambda: SensorConfig(image_width=0), 'image_width'),
+    (lambda: SensorConfig(jpeg_quality=101), 'jpeg_quality'),
+    (lambda: TownConfig(blocks_x=0), 'at least 1 x 1 blocks'),
+    (lambda: TownConfig(location='springfield'), 'nuScenes map name'),
+    (lambda: TownConfig(block_pitch=30.0), 'no room for blocks'),
+])
+def test_bad_sub_configs_are_refused(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
+
+
 def test_bad_inputs_name_the_problem(tmp_path):
     with pytest.raises(ValueError, match='zero length'):
         resample_polyline(np.zeros((3, 2)))

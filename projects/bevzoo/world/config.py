@@ -1,6 +1,8 @@
 """Configuration of the procedural world: town layout, traffic, sensors and dataset size."""
 from dataclasses import dataclass, field, replace
 
+_MAP_NAMES = ('singapore-onenorth', 'singapore-hollandvillage', 'singapore-queenstown', 'boston-seaport')
+
 
 @dataclass(frozen=True)
 class TownConfig:
@@ -26,6 +28,16 @@ class TownConfig:
     wide_road_every: int = 2
     raster_resolution: float = 0.1
     location: str = 'boston-seaport'
+
+    def __post_init__(self) -> None:
+        if self.blocks_x < 1 or self.blocks_y < 1:
+            raise ValueError(f'TownConfig needs at least 1 x 1 blocks, got {self.blocks_x} x {self.blocks_y}')
+        if self.location not in _MAP_NAMES:
+            raise ValueError(f'TownConfig.location must be a nuScenes map name {_MAP_NAMES}, got {self.location!r}')
+        road = 2 * (2 * self.lane_width + self.parking_width + self.sidewalk_width)
+        if self.block_pitch < road + 20:
+            raise ValueError(f'TownConfig.block_pitch {self.block_pitch} m leaves no room for blocks between '
+                             f'roads {road} m wide; use at least {road + 20} m')
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,15 @@ class SensorConfig:
     sweep_decimation: int = 12
     lidar_max_range: float = 80.0
     jpeg_quality: int = 85
+
+    def __post_init__(self) -> None:
+        for name in ('image_width', 'image_height', 'lidar_azimuth_steps', 'sweep_decimation'):
+            if getattr(self, name) < 1:
+                raise ValueError(f'SensorConfig.{name} must be >= 1, got {getattr(self, name)}')
+        if not 1 <= self.jpeg_quality <= 100:
+            raise ValueError(f'SensorConfig.jpeg_quality must be in 1..100, got {self.jpeg_quality}')
+        if self.lidar_max_range <= 0:
+            raise ValueError(f'SensorConfig.lidar_max_range must be > 0, got {self.lidar_max_range}')
 
 
 @dataclass(frozen=True)
