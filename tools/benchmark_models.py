@@ -30,6 +30,7 @@ import torch
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
 from torch.utils.flop_counter import FlopCounterMode
 
 from bevzoo.models.lidar import SparseConvUnavailableError
@@ -46,11 +47,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--configs', nargs='*', help='config paths (default: the detection configs of '
                         f'configs/{{{",".join(FAMILIES)}}}/)')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
-    parser.add_argument('--iters', type=int, default=5, help='timed iterations per world row (after one warm-up)')
+    parser.add_argument('--iters', type=int, default=5, help='timed iterations per world row (after one warm-up; '
+                        'the median is reported)')
     parser.add_argument('--batch-size', type=int, default=2, help='training batch of the world rows')
     parser.add_argument('--points', type=int, default=30000, help='LiDAR points per synthetic sample')
     parser.add_argument('--boxes', type=int, default=25, help='objects per synthetic sample')
     parser.add_argument('--train-steps', type=int, default=0, help='short training run of the fused world config')
+    parser.add_argument('--train-data-root', help='world root for the training run (default: the config\'s)')
+    parser.add_argument('--train-ann-file', help='info file for the training run (default: the config\'s)')
     parser.add_argument('--json', help='write all rows here')
     parser.add_argument('--single', help=argparse.SUPPRESS)  # internal: measure one world config in this process
     return parser.parse_args()
@@ -80,17 +84,19 @@ def peak_memory_mb(device: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def timed(step, iters: int, device: str) -> float:
-    """Mean seconds of ``step()`` over ``iters`` calls after one warm-up call."""
+def timed(step, iters: int, device: str) -> tuple:
+    """Median wall seconds and median process CPU seconds (all threads) of ``step()`` over ``iters`` calls, after
+    one warm-up call. On a shared machine the CPU time is the steadier figure: waiting for a core is not counted."""
     step()
-    times = []
+    wall, cpu = [], []
     for _ in range(iters):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         step()
         if device == 'cuda':
             torch.cuda.synchronize()
-        times.append(time.perf_counter() - start)
-    return statistics.mean(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def measure_world(config_path: str, args: argparse.Namespace) -> Dict:
@@ -100,13 +106,15 @@ def measure_world(config_path: str, args: argparse.Namespace) -> Dict:
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     train_batch, test_batch = batch_for(cfg, args, args.batch_size), batch_for(cfg, args, 1, seed=1)
     model.train()
-    train_s = timed(lambda: model.train_step(train_batch, optim_wrapper), args.iters, args.device)
+    train_s, train_cpu_s = timed(lambda: model.train_step(train_batch, optim_wrapper), args.iters, args.device)
     model.eval()
     with torch.no_grad():
-        infer_s = timed(lambda: model.test_step(test_batch), args.iters, args.device)
-    return dict(config=config_path, train_iter_s=round(train_s, 3), batch_size=args.batch_size,
-                inference_s=round(infer_s, 3), peak_memory_mb=round(peak_memory_mb(args.device)),
-                memory_kind='CUDA max allocated' if args.device == 'cuda' else 'process peak RSS')
+        infer_s, infer_cpu_s = timed(lambda: model.test_step(test_batch), args.iters, args.device)
+    return dict(config=config_path, batch_size=args.batch_size, train_iter_s=round(train_s, 2),
+                train_iter_cpu_s=round(train_cpu_s, 2), inference_s=round(infer_s, 2),
+                inference_cpu_s=round(infer_cpu_s, 2), peak_memory_mb=round(peak_memory_mb(args.device)),
+                memory_kind='CUDA max allocated' if args.device == 'cuda' else 'process peak RSS',
+                load_average=round(os.getloadavg()[0], 1))
 
 
 def world_row(config_path: str, args: argparse.Namespace) -> Dict:
@@ -123,8 +131,8 @@ def world_row(config_path: str, args: argparse.Namespace) -> Dict:
 def nuscenes_row(config_path: str, args: argparse.Namespace) -> Dict:
     """Parameter count and forward GFLOPs of one nuScenes-size sample."""
     cfg = Config.fromfile(os.path.join(REPO, config_path))
-    try:
-        model = build(cfg, args.device).eval()
+    try:  # no init_weights: counting needs no pretrained weights (and no download)
+        model = MODELS.build(cfg.model).to(args.device).eval()
     except SparseConvUnavailableError as error:
         return dict(config=config_path, error=str(error))
     params = sum(p.numel() for p in model.parameters())
@@ -137,16 +145,18 @@ def nuscenes_row(config_path: str, args: argparse.Namespace) -> Dict:
                 forward_s=round(time.perf_counter() - start, 2), device=args.device)
 
 
-def world_dataloader(cfg: Config):
-    """The config's training dataloader when it has one and its data exists, else ``None``."""
+def world_dataloader(cfg: Config, args: argparse.Namespace):
+    """The config's training dataloader (data root and info file overridable) when its info file exists."""
     loader_cfg = cfg.get('train_dataloader')
     if loader_cfg is None:
         return None
     dataset = loader_cfg.dataset
-    if not os.path.exists(os.path.join(dataset.get('data_root', ''), dataset.get('ann_file', ''))):
+    dataset.data_root = args.train_data_root or dataset.data_root
+    dataset.ann_file = args.train_ann_file or dataset.ann_file
+    if not os.path.exists(os.path.join(dataset.data_root, dataset.ann_file)):
         return None
-    from mmengine.runner import Runner
-    return Runner.build_dataloader(loader_cfg)
+    loader_cfg.update(batch_size=args.batch_size, num_workers=0, persistent_workers=False)
+    return Runner.build_dataloader(loader_cfg, seed=0)
 
 
 def training_run(args: argparse.Namespace) -> Dict:
@@ -155,15 +165,16 @@ def training_run(args: argparse.Namespace) -> Dict:
     torch.manual_seed(0)
     model = build(cfg, args.device).train()
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    loader = world_dataloader(cfg)
-    source = 'world dataloader' if loader is not None else 'synthetic (4 fixed batches)'
+    loader = world_dataloader(cfg, args)
+    source = (f'world: {loader.dataset.data_root} {loader.dataset.ann_file}' if loader is not None
+              else 'synthetic (4 fixed batches)')
     batches = [batch_for(cfg, args, args.batch_size, seed=seed) for seed in range(4)] if loader is None else loader
     losses: List[float] = []
     start = time.perf_counter()
     while len(losses) < args.train_steps:
         for batch in batches:
             log = model.train_step(batch, optim_wrapper)
-            losses.append(float(log['loss']))
+            losses.append(float(log['loss'].detach()))
             if len(losses) == args.train_steps:
                 break
     fifth = max(1, len(losses) // 5)
@@ -195,8 +206,9 @@ def main() -> None:
                      gpu=torch.cuda.get_device_name() if args.device == 'cuda' else None),
         settings=dict(iters=args.iters, batch_size=args.batch_size, points=args.points, boxes=args.boxes))
     results['world'] = [world_row(path, args) for path in configs if path.endswith('_world.py')]
-    print_table('world configs', results['world'], ['config', 'train_iter_s', 'batch_size', 'inference_s',
-                                                    'peak_memory_mb', 'memory_kind'])
+    print_table('world configs', results['world'], ['config', 'batch_size', 'train_iter_s', 'train_iter_cpu_s',
+                                                    'inference_s', 'inference_cpu_s', 'peak_memory_mb',
+                                                    'memory_kind', 'load_average'])
     results['nuscenes'] = [nuscenes_row(path, args) for path in configs if path.endswith('_nuscenes.py')]
     print_table('nuscenes configs', results['nuscenes'], ['config', 'params_m', 'gflops', 'forward_s', 'device'])
     if args.train_steps:

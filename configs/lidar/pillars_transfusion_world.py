@@ -1,4 +1,8 @@
-"""LiDAR-only pillars (PointPillars encoder, runs on the CPU) with the TransFusion-style head, world size."""
+"""LiDAR-only pillars (PointPillars encoder, runs on the CPU) with the TransFusion-style head, world size.
+
+Measured by tools/benchmark_models.py on the 2-core CPU machine, shared (load average 7-10): a training
+iteration of batch 2 takes 3.5 s wall (2.3 s of process CPU time), inference of one sample 1.5 s (0.9 s CPU).
+"""
 _base_ = ['../_base_/models/bevfusion_world.py', '../_base_/schedules/world_adamw_cosine_12e.py',
           '../_base_/default_runtime.py']
 model = dict(camera_encoder=None, fuser=None, decoder=dict(backbone=dict(in_channels=_base_.lidar_bev_channels)))

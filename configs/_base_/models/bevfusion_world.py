@@ -20,7 +20,7 @@ decoded_bev_channels = 128  # SECONDFPN: 2 x 64
 
 model = dict(
     data_preprocessor=dict(voxelization=dict(voxel_size=voxel_size, point_cloud_range=_base_.point_cloud_range,
-                                             max_num_points=20, max_voxels=(__bev_cells ** 2, __bev_cells ** 2))),
+                                             max_num_points=10, max_voxels=(__bev_cells ** 2, __bev_cells ** 2))),
     camera_encoder=dict(
         backbone=dict(base_channels=16),  # stages 16/32/64/128 channels; out_indices (1, 2, 3) at strides 8/16/32
         neck=dict(in_channels=[32, 64, 128], out_channels=64),

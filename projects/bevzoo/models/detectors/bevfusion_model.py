@@ -21,11 +21,13 @@ class BEVFeatures:
         lidar: ``[B, C_lidar, Y, X]`` LiDAR BEV, ``None`` without a LiDAR branch or points.
         fused: ``[B, C, Y, X]`` fused BEV (the only present modality when there is no fuser).
         depth: ``[B, N, D, H, W]`` camera depth distribution, ``None`` without images.
+        geometry: the batch's camera geometry, ``None`` without images.
     """
     camera: Optional[Tensor]
     lidar: Optional[Tensor]
     fused: Tensor
     depth: Optional[Tensor]
+    geometry: Optional[CameraGeometry]
 
 
 def _build_optional(cfg: Optional[dict]) -> Optional[nn.Module]:
@@ -98,11 +100,12 @@ class BEVFusionModel(Base3DDetector):
     def tasks(self) -> List[str]:
         return list(self.heads)
 
-    def _camera_bev(self, inputs: dict, samples: List[Det3DDataSample]):
+    def _camera_bev(self, inputs: dict, samples: List[Det3DDataSample]) -> tuple:
+        """``(ViewTransformOutput, CameraGeometry)``, or ``(None, None)`` without a camera branch or images."""
         if self.camera_encoder is None or inputs.get('imgs') is None:
-            return None
+            return None, None
         geometry = CameraGeometry.from_metainfos([s.metainfo for s in samples], inputs['imgs'].device)
-        return self.camera_encoder(inputs['imgs'], geometry, inputs.get('points'))
+        return self.camera_encoder(inputs['imgs'], geometry, inputs.get('points')), geometry
 
     def _lidar_bev(self, inputs: dict, batch_size: int) -> Optional[Tensor]:
         if self.lidar_encoder is None or inputs.get('voxels') is None:
@@ -119,7 +122,7 @@ class BEVFusionModel(Base3DDetector):
         Raises:
             ValueError: when no configured modality is present in the inputs.
         """
-        camera = self._camera_bev(batch_inputs_dict, batch_data_samples)
+        camera, geometry = self._camera_bev(batch_inputs_dict, batch_data_samples)
         lidar = self._lidar_bev(batch_inputs_dict, len(batch_data_samples))
         camera_bev = None if camera is None else camera.bev
         if camera_bev is None and lidar is None:
@@ -129,7 +132,7 @@ class BEVFusionModel(Base3DDetector):
             camera_bev, lidar = self.gradient_calibration.modalities(camera_bev, lidar)
         fused = self.fuser([camera_bev, lidar]) if self.fuser is not None else \
             (camera_bev if camera_bev is not None else lidar)
-        return BEVFeatures(camera_bev, lidar, fused, None if camera is None else camera.depth)
+        return BEVFeatures(camera_bev, lidar, fused, None if camera is None else camera.depth, geometry)
 
     def task_bevs(self, fused: Tensor) -> Dict[str, Tensor]:
         """Decode the fused ``[B, C, Y, X]`` BEV into one BEV per task (shared or per-task decoders, hooks)."""
@@ -146,13 +149,12 @@ class BEVFusionModel(Base3DDetector):
             return self.gradient_calibration.split(shared, self.tasks)
         return {task: shared for task in self.tasks}
 
-    def _depth_loss(self, inputs: dict, samples: List[Det3DDataSample], feats: BEVFeatures) -> Dict[str, Tensor]:
+    def _depth_loss(self, inputs: dict, feats: BEVFeatures) -> Dict[str, Tensor]:
         view_transform = None if self.camera_encoder is None else self.camera_encoder.view_transform
         if feats.depth is None or inputs.get('points') is None or \
                 not getattr(view_transform, 'supervises_depth', False):
             return {}
-        geometry = CameraGeometry.from_metainfos([s.metainfo for s in samples], feats.depth.device)
-        return {'aux.loss_depth': view_transform.depth_loss(feats.depth, geometry, inputs['points'])}
+        return {'aux.loss_depth': view_transform.depth_loss(feats.depth, feats.geometry, inputs['points'])}
 
     def loss(self, batch_inputs_dict: dict, batch_data_samples: List[Det3DDataSample]) -> Dict[str, Tensor]:
         """Losses of every task head (combined by the balancer) plus auxiliary losses.
@@ -164,7 +166,7 @@ class BEVFusionModel(Base3DDetector):
         bevs = self.task_bevs(feats.fused)
         task_losses = {task: head.loss(bevs[task], batch_data_samples) for task, head in self.heads.items()}
         losses = self._combine(task_losses)
-        losses.update(self._depth_loss(batch_inputs_dict, batch_data_samples, feats))
+        losses.update(self._depth_loss(batch_inputs_dict, feats))
         return losses
 
     def _combine(self, task_losses: Dict[str, Dict[str, Tensor]]) -> Dict[str, Tensor]:
