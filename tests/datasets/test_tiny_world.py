@@ -60,16 +60,15 @@ def test_world_sample_stays_aligned_under_augmentation(world_infos, seed):
 
 
 def _labels_at_car_centres(sample) -> list:
-    """Occupancy label of the voxel under the centre of each car whose centre lies in the ego-frame label grid
-    (None otherwise: the rotated grid's corners hold masked 'free'). Cars only: other actors may stand next to
-    a truck or construction vehicle, within the half voxel that nearest-neighbour resampling may shift."""
+    """Occupancy label of the ego-frame voxel under the centre of each car (None for other classes and for
+    cars outside the label grid): the labels stay in the ego frame, so a box centre is carried there through
+    ``lidar_aug_matrix`` and ``lidar2ego``, as the occupancy head carries its voxel centres."""
     grid = OccupancyGrid()
     augmented2ego = sample.metainfo['lidar2ego'] @ np.linalg.inv(sample.metainfo['lidar_aug_matrix'])
     boxes = sample.gt_instances_3d.bboxes_3d
     labels = []
     for centre, label in zip(boxes.gravity_center.numpy(), sample.gt_instances_3d.labels_3d.tolist()):
-        i, j, _ = grid.voxel_index(centre[None])[0]
-        ego_index = grid.voxel_index(apply(augmented2ego, centre[None]))[0]  # heights stay the ego's levels
-        in_both_grids = np.all((0 <= ego_index) & (ego_index < grid.shape)) and 0 <= min(i, j) and max(i, j) < 200
-        labels.append(int(sample.gt_occupancy[i, j, ego_index[2]]) if label == CAR and in_both_grids else None)
+        ego_index = grid.voxel_index(apply(augmented2ego, centre[None]))[0]
+        in_grid = np.all((0 <= ego_index) & (ego_index < grid.shape))
+        labels.append(int(sample.gt_occupancy[tuple(ego_index)]) if label == CAR and in_grid else None)
     return labels

@@ -16,7 +16,7 @@ def _samples(batch=2, observed_fraction=0.5, occupancy_shape=(200, 200, 16), see
     generator = torch.Generator().manual_seed(seed)
     samples = []
     for _ in range(batch):
-        sample = Det3DDataSample()
+        sample = Det3DDataSample(metainfo=dict(lidar2ego=np.eye(4), lidar_aug_matrix=np.eye(4)))
         sample.gt_map_bev = (torch.rand(6, 200, 200, generator=generator) > 0.7).numpy().astype(np.uint8)
         sample.gt_occupancy = torch.randint(0, 18, occupancy_shape, dtype=torch.uint8, generator=generator)
         sample.gt_occupancy_mask = torch.rand(occupancy_shape, generator=generator) < observed_fraction
@@ -44,6 +44,24 @@ def test_resampler_reproduces_a_linear_field_at_target_cell_centres():
     target_y = -40 + (torch.arange(160) + 0.5) * 0.5
     torch.testing.assert_close(out[0, 80], target_x, atol=1e-4, rtol=0)  # row = y, column = x
     torch.testing.assert_close(out[1, :, 100], target_y, atol=1e-4, rtol=0)
+
+
+def test_resampler_follows_a_per_sample_frame_transform():
+    """Target (x, y) is read at source (-y + 1, x): a quarter turn plus a 1 m shift, as lidar_aug @ inv(lidar2ego)."""
+    resampler = BEVGridResampler(BEV_RANGE, [-40, -40, 40, 40], 0.5)
+    centres = -54 + (torch.arange(36) + 0.5) * 3.0
+    field = torch.stack([centres.expand(36, 36), centres[:, None].expand(36, 36)])[None]  # channel 0 = x, 1 = y
+    quarter_turn = torch.tensor([[[0.0, -1.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]], dtype=torch.float64)
+    out = resampler(field, quarter_turn)[0]
+    target = -40 + (torch.arange(160) + 0.5) * 0.5
+    torch.testing.assert_close(out[0, :, 80], -target + 1, atol=1e-4, rtol=0)  # source x = 1 - target y
+    torch.testing.assert_close(out[1, 80, :], target, atol=1e-4, rtol=0)  # source y = target x
+
+
+def test_occupancy_head_needs_the_ego_pose():
+    head = _occupancy_head(**SMALL_OCCUPANCY)
+    with pytest.raises(KeyError, match=r"lacks metainfo \['lidar2ego', 'lidar_aug_matrix'\]"):
+        head.predict(torch.zeros(1, 4, 36, 36), [Det3DDataSample()])
 
 
 def test_resampler_rejects_bad_grids():

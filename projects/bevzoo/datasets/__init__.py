@@ -2,7 +2,6 @@
 from . import transforms  # noqa: F401  (registers the transforms)
 from .errors import DanglingReferenceError, DataFileError
 from .multitask_dataset import NuScenesMultiTaskDataset
-from .occupancy_grid import OccupancyGrid, ego_labels_to_lidar
+from .occupancy_grid import OccupancyGrid
 
-__all__ = ['NuScenesMultiTaskDataset', 'DataFileError', 'DanglingReferenceError', 'OccupancyGrid',
-           'ego_labels_to_lidar']
+__all__ = ['NuScenesMultiTaskDataset', 'DataFileError', 'DanglingReferenceError', 'OccupancyGrid']

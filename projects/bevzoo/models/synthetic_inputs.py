@@ -40,7 +40,7 @@ def camera_metainfo(image_size: Sequence[int], num_cams: int = 6) -> dict:
     cam2img = np.stack([intrinsics(image_size)] * num_cams)
     lidar2cam = np.linalg.inv(cam2lidar)
     return dict(cam2img=cam2img, cam2lidar=cam2lidar, lidar2cam=lidar2cam, lidar2img=cam2img @ lidar2cam,
-                img_aug_matrix=np.stack([np.eye(4)] * num_cams), lidar_aug_matrix=np.eye(4),
+                img_aug_matrix=np.stack([np.eye(4)] * num_cams), lidar_aug_matrix=np.eye(4), lidar2ego=np.eye(4),
                 box_type_3d=LiDARInstance3DBoxes, sample_idx=0)
 
 

@@ -8,7 +8,7 @@ from mmdet3d.registry import TRANSFORMS
 from mmdet3d.structures import BaseInstance3DBoxes
 from mmdet3d.structures.points import BasePoints
 
-DENSE_TARGETS_AFTER_AUG = ('gt_map_bev', 'gt_occupancy')
+DENSE_TARGETS_AFTER_AUG = ('gt_map_bev',)  # occupancy stays in the ego frame: order-free
 
 
 def bev_similarity(angle: float, scale: float, translation: Sequence[float], flip_x: bool,
@@ -88,8 +88,8 @@ class GlobalBEVAug(BaseTransform):
     def transform(self, results: dict) -> dict:
         loaded = [key for key in DENSE_TARGETS_AFTER_AUG if key in results]
         if loaded:
-            raise RuntimeError(f'{type(self).__name__} found {loaded} already loaded; put LoadBEVMapMask and '
-                               'LoadOccupancy after the BEV augmentation: they build targets in the augmented frame.')
+            raise RuntimeError(f'{type(self).__name__} found {loaded} already loaded; put LoadBEVMapMask after '
+                               'the BEV augmentation: it rasterises the map in the augmented frame.')
         matrix = self._draw()
         if 'points' in results:
             results['points'] = transform_lidar_points(results['points'], matrix)

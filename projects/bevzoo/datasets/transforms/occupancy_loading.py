@@ -1,4 +1,4 @@
-"""Occ3D occupancy labels and their camera-visibility mask, in the model's (augmented) LiDAR frame."""
+"""Occ3D occupancy labels and their camera-visibility mask, exactly as stored (ego frame)."""
 import os.path as osp
 from typing import Optional
 
@@ -7,17 +7,17 @@ from mmcv.transforms import BaseTransform
 from mmdet3d.registry import TRANSFORMS
 
 from ..errors import DataFileError
-from ..occupancy_grid import FREE_LABEL, OccupancyGrid, ego_labels_to_lidar
+from ..occupancy_grid import OccupancyGrid
 
 
 @TRANSFORMS.register_module()
 class LoadOccupancy(BaseTransform):
     """Add ``gt_occupancy`` (uint8 labels 0..17) and ``gt_occupancy_mask`` (bool) from ``occ_path``.
 
-    Occ3D stores ``[200, 200, 16]`` labels in the ego frame. Both arrays are carried into the augmented
-    LiDAR frame the model sees (``ego_labels_to_lidar``: x, y along the augmented LiDAR axes over the
-    same +-40 m, z the Occ3D ego height levels), so this transform must follow ``GlobalBEVAug``. Columns
-    coming from outside the label grid are ``free`` and masked out.
+    Occ3D stores ``[200, 200, 16]`` labels in the ego frame. They are kept there, untouched by any BEV
+    augmentation, so training targets and the metric's ground truth are the official files voxel for
+    voxel; the occupancy head maps its ego-frame voxel centres into the augmented LiDAR frame it
+    computes in (through ``lidar2ego`` and ``lidar_aug_matrix``) instead.
 
     Args:
         mask_key: Visibility mask in the label file: ``'mask_camera'`` (the common protocol) or
@@ -46,8 +46,5 @@ class LoadOccupancy(BaseTransform):
         return semantics.astype(np.uint8), mask.astype(bool)
 
     def transform(self, results: dict) -> dict:
-        semantics, mask = self.read(results['occ_path'])
-        poses = (results['lidar2ego'], results['lidar_aug_matrix'])
-        results['gt_occupancy'] = ego_labels_to_lidar(semantics, self.grid, *poses, fill=FREE_LABEL)
-        results['gt_occupancy_mask'] = ego_labels_to_lidar(mask, self.grid, *poses, fill=False)
+        results['gt_occupancy'], results['gt_occupancy_mask'] = self.read(results['occ_path'])
         return results

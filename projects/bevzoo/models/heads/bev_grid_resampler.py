@@ -4,9 +4,11 @@ The detection, map and occupancy grids of a multi-task model differ in extent an
 108 m detection BEV at 0.6 m, a 100 m map at 0.5 m, an 80 m occupancy grid at 0.4 m), so every dense
 head declares its own grid and bilinearly resamples the shared BEV onto it (as BEVFusion's map head
 does). Both grids use the BEV layout of the data-sample contract: ``[B, C, Y, X]``, row = y index,
-column = x index, cell centres at ``min + (index + 0.5) * cell``.
+column = x index, cell centres at ``min + (index + 0.5) * cell``. A head whose grid lives in another
+frame (the occupancy head's Occ3D grid is in the ego frame, the BEV in the augmented LiDAR frame)
+passes a per-sample 2D transform from its grid's frame into the BEV's.
 """
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -45,27 +47,44 @@ class BEVGridResampler(nn.Module):
         if abs(size_x - round(size_x)) > 1e-6 or abs(size_y - round(size_y)) > 1e-6:
             raise ValueError(f'target_range {list(target_range)} is not a whole number of {target_cell} m cells')
         self.target_shape = (round(size_y), round(size_x))  # (H, W)
-        self.register_buffer('grid', self._sampling_grid(target_cell), persistent=False)
+        self.register_buffer('cell_centres', self._cell_centres(target_cell), persistent=False)
+        self.register_buffer('grid', self._normalised(self.cell_centres).unsqueeze(0), persistent=False)
 
-    def _sampling_grid(self, cell: float) -> Tensor:
-        """Normalised source coordinates of every target cell centre, ``[1, H, W, 2]`` (x, y)."""
+    def _cell_centres(self, cell: float) -> Tensor:
+        """Metric ``(x, y)`` of every target cell centre, ``[H, W, 2]``."""
         x_min, y_min, _, _ = self.target_range
         height, width = self.target_shape
         xs = x_min + (torch.arange(width, dtype=torch.float64) + 0.5) * cell
         ys = y_min + (torch.arange(height, dtype=torch.float64) + 0.5) * cell
-        sx_min, sy_min, sx_max, sy_max = self.source_range
-        # align_corners=False: -1 and +1 are the outer edges of the source map.
-        u = (xs - sx_min) / (sx_max - sx_min) * 2 - 1
-        v = (ys - sy_min) / (sy_max - sy_min) * 2 - 1
-        grid_v, grid_u = torch.meshgrid(v, u, indexing='ij')
-        return torch.stack([grid_u, grid_v], dim=-1).unsqueeze(0).float()
+        grid_y, grid_x = torch.meshgrid(ys, xs, indexing='ij')
+        return torch.stack([grid_x, grid_y], dim=-1).float()
 
-    def forward(self, bev: Tensor) -> Tensor:
-        """Resample ``bev`` ``[B, C, H_src, W_src]`` to ``[B, C, H, W]`` (the target shape)."""
+    def _normalised(self, xy: Tensor) -> Tensor:
+        """Source-map coordinates in grid_sample's [-1, 1] (align_corners=False: +-1 are the outer edges)."""
+        sx_min, sy_min, sx_max, sy_max = self.source_range
+        low, size = xy.new_tensor([sx_min, sy_min]), xy.new_tensor([sx_max - sx_min, sy_max - sy_min])
+        return (xy - low) / size * 2 - 1
+
+    def forward(self, bev: Tensor, target2source: Optional[Tensor] = None) -> Tensor:
+        """Resample ``bev`` ``[B, C, H_src, W_src]`` to ``[B, C, H, W]`` (the target shape).
+
+        Args:
+            bev: the BEV map.
+            target2source: optional ``[B, 3, 3]`` homogeneous 2D transforms taking metric ``(x, y)`` of the
+                target grid's frame into the BEV's frame (default: the frames coincide).
+        """
         if bev.dim() != 4:
             raise ValueError(f'BEVGridResampler expects a [B, C, H, W] BEV map, got shape {tuple(bev.shape)}')
-        grid = self.grid.to(bev.dtype).expand(bev.shape[0], -1, -1, -1)
-        return F.grid_sample(bev, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+        if target2source is None:
+            grid = self.grid.expand(bev.shape[0], -1, -1, -1)
+        else:
+            if target2source.shape != (bev.shape[0], 3, 3):
+                raise ValueError(f'target2source must be [B={bev.shape[0]}, 3, 3], got {tuple(target2source.shape)}')
+            transform = target2source.to(self.cell_centres)
+            rotated = torch.einsum('bij,hwj->bhwi', transform[:, :2, :2], self.cell_centres)
+            moved = rotated + transform[:, None, None, :2, 2]
+            grid = self._normalised(moved)
+        return F.grid_sample(bev, grid.to(bev.dtype), mode='bilinear', padding_mode='zeros', align_corners=False)
 
     def extra_repr(self) -> str:
         return f'source_range={self.source_range}, target_range={self.target_range}, target_shape={self.target_shape}'

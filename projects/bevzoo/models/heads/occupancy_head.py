@@ -1,6 +1,7 @@
 """3D semantic occupancy head: lifts the BEV to the Occ3D voxel grid by channel-to-height."""
 from typing import Dict, List, Optional, Sequence
 
+import numpy as np
 import torch
 from mmcv.cnn import ConvModule
 from mmdet3d.registry import MODELS
@@ -23,6 +24,11 @@ class OccupancyHead(BaseModule):
     reshaped into ``height_channels`` features per voxel; a per-voxel MLP (linear, ReLU, linear) classifies
     every voxel. No 3D convolution: the 2D layers already see every height level as channels, and 3D
     convolutions on the 640k-voxel grid cost seconds per step on a CPU.
+
+    The voxel grid is Occ3D's, in the ego frame, so predictions and targets are the official label files
+    voxel for voxel (no resampled ground truth). The BEV lives in the augmented LiDAR frame, so every
+    sample's voxel columns are looked up through ``lidar_aug_matrix @ inv(lidar2ego)`` from its metainfo
+    (rotation about z and translation; the LiDAR's roll and pitch are ignored).
 
     Training scores only voxels whose ``gt_occupancy_mask`` is set (Occ3D's camera-visibility mask by
     default, whichever mask the dataset puts in that field) when ``train_on_mask`` is true, so
@@ -88,16 +94,20 @@ class OccupancyHead(BaseModule):
         height, width = self.resampler.target_shape
         return (width, height, self.num_levels)
 
-    def forward(self, bev: Tensor) -> Tensor:
-        """Voxel logits ``[B, X, Y, Z, num_classes]`` (channel-last) from the BEV ``[B, C, H_bev, W_bev]``."""
-        features = self.resampler(self.bev_layers(bev))  # [B, Z * Ch, Y, X] on the occupancy grid
+    def forward(self, bev: Tensor, ego2bev: Optional[Tensor] = None) -> Tensor:
+        """Voxel logits ``[B, X, Y, Z, num_classes]`` (channel-last) from the BEV ``[B, C, H_bev, W_bev]``.
+
+        ``ego2bev`` ``[B, 3, 3]``: 2D transforms from the voxel grid's frame into the BEV's (see
+        ``ego_to_bev``); None when the two frames coincide.
+        """
+        features = self.resampler(self.bev_layers(bev), ego2bev)  # [B, Z * Ch, Y, X] on the occupancy grid
         batch, _, rows, cols = features.shape
         voxels = features.view(batch, self.num_levels, self.height_channels, rows, cols).permute(0, 4, 3, 1, 2)
         return self.voxel_classifier(voxels)
 
     def loss(self, bev: Tensor, data_samples: List) -> Dict[str, Tensor]:
         """Occupancy losses against ``gt_occupancy`` on the scored voxels."""
-        logits = self(bev).float()  # losses in float32 also under AMP
+        logits = self(bev, ego_to_bev(data_samples)).float()  # losses in float32 also under AMP
         device = logits.device
         labels = stack_sample_field(data_samples, 'gt_occupancy', self.grid_shape, device).long()
         if self.train_on_mask:
@@ -129,6 +139,21 @@ class OccupancyHead(BaseModule):
 
     def predict(self, bev: Tensor, data_samples: List) -> None:
         """Write ``pred_occupancy`` (``[X, Y, Z]`` uint8 labels) into every sample."""
-        labels = self(bev).argmax(dim=-1).to(torch.uint8)
+        labels = self(bev, ego_to_bev(data_samples)).argmax(dim=-1).to(torch.uint8)
         for sample, sample_labels in zip(data_samples, labels):
             sample.pred_occupancy = sample_labels
+
+
+def ego_to_bev(data_samples: List) -> Tensor:
+    """``[B, 3, 3]`` float64 2D transforms from each sample's ego frame into its augmented LiDAR (BEV) frame,
+    ``lidar_aug_matrix @ inv(lidar2ego)`` restricted to x and y."""
+    transforms = []
+    for index, sample in enumerate(data_samples):
+        missing = [key for key in ('lidar2ego', 'lidar_aug_matrix') if key not in sample.metainfo]
+        if missing:
+            raise KeyError(f'OccupancyHead: data sample {index} lacks metainfo {missing}; the Occ3D grid is in the '
+                           'ego frame, so the pipeline must pack lidar2ego and lidar_aug_matrix (PackMultiTaskInputs).')
+        lidar2ego = np.asarray(sample.lidar2ego, np.float64)
+        ego2bev = np.asarray(sample.lidar_aug_matrix, np.float64) @ np.linalg.inv(lidar2ego)
+        transforms.append(ego2bev[np.ix_([0, 1, 3], [0, 1, 3])])
+    return torch.as_tensor(np.stack(transforms))
