@@ -1,12 +1,21 @@
-"""Map-segmentation and occupancy panels (row = y, column = x, y up as in the BEV panel)."""
+"""Map-segmentation and occupancy panels, drawn in metres in the LiDAR frame like the BEV panel.
+
+The map raster is in the LiDAR frame (row = y, column = x, 100 m square); Occ3D's occupancy stays in the
+ego frame (80 m square, ``[x, y, z]``) and is placed into the LiDAR frame through ``lidar2ego``.
+"""
+from typing import Optional
+
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
+from matplotlib.transforms import Affine2D
 
 from .palettes import MAP_COLORS, OCC_COLORS
 
 FREE_LABEL = 17
+MAP_HALF_EXTENT = 50.0  # metres: BEVFusion's 100 m map square (docs/architecture.md)
+OCC_HALF_EXTENT = 40.0  # metres: Occ3D's 80 m grid
 
 
 def map_overlay(masks: torch.Tensor, threshold: float = 0.5) -> np.ndarray:
@@ -33,9 +42,23 @@ def occupancy_top_view(labels: torch.Tensor) -> np.ndarray:
     return OCC_COLORS[column]
 
 
-def draw_image(ax: Axes, image: np.ndarray, title: str, x_first: bool = False) -> None:
-    """Show a BEV raster with y up; ``x_first`` for arrays indexed [x, y] (occupancy)."""
-    ax.imshow(image.transpose(1, 0, 2) if x_first else image, origin='lower', interpolation='nearest')
+def draw_raster(ax: Axes, image: np.ndarray, title: str, half_extent: float,
+                frame_to_lidar: Optional[np.ndarray] = None, view_extent: float = MAP_HALF_EXTENT) -> None:
+    """Show a ``[Y, X, 3]`` raster (row = y) covering ``+-half_extent`` metres, in LiDAR-frame metres.
+
+    Args:
+        ax: the axes to draw in.
+        image: the raster, row 0 at the lowest y.
+        title: panel title.
+        half_extent: half the side of the square the raster covers, metres.
+        frame_to_lidar: ``[3, 3]`` 2D transform from the raster's frame to the LiDAR frame (None: the same).
+        view_extent: half the side of the square shown, metres.
+    """
+    shown = ax.imshow(image, origin='lower', interpolation='nearest',
+                      extent=(-half_extent, half_extent, -half_extent, half_extent))
+    if frame_to_lidar is not None:
+        shown.set_transform(Affine2D(frame_to_lidar) + ax.transData)
+    ax.set_xlim(-view_extent, view_extent)
+    ax.set_ylim(-view_extent, view_extent)
+    ax.set_aspect('equal')
     ax.set_title(title, fontsize=9)
-    ax.set_xticks([])
-    ax.set_yticks([])

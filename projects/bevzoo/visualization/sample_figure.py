@@ -9,11 +9,20 @@ from matplotlib.figure import Figure
 from .bev_boxes import draw_bev
 from .cameras import draw_camera
 from ..evaluation import MAP_CLASSES
-from .dense_maps import add_map_legend, draw_image, map_overlay, occupancy_top_view
+from .dense_maps import (MAP_HALF_EXTENT, OCC_HALF_EXTENT, add_map_legend, draw_raster, map_overlay,
+                         occupancy_top_view)
 from .palettes import GT_COLOR, PRED_COLOR
 
 CAMERA_NAMES = ('CAM_FRONT', 'CAM_FRONT_RIGHT', 'CAM_FRONT_LEFT', 'CAM_BACK', 'CAM_BACK_LEFT', 'CAM_BACK_RIGHT')
 PANEL_INCHES = 4.0
+
+
+def _ego_to_lidar_2d(sample) -> Optional[np.ndarray]:
+    """``[3, 3]`` x-y part of ``inv(lidar2ego)``: Occ3D's ego-frame grid into the LiDAR frame (None: no pose)."""
+    if 'lidar2ego' not in sample.metainfo:
+        return None
+    ego_to_lidar = np.linalg.inv(np.asarray(sample.metainfo['lidar2ego'], dtype=np.float64))
+    return ego_to_lidar[np.ix_([0, 1, 3], [0, 1, 3])]
 
 
 def _top_panels(sample) -> List[str]:
@@ -32,12 +41,14 @@ def _draw_top(ax, panel: str, sample, points: Optional[torch.Tensor], gt_boxes, 
                  predictions.scores_3d if predictions is not None else None, score_threshold=score_threshold)
     elif panel.startswith('map'):
         masks = sample.gt_map_bev if panel == 'map_gt' else sample.pred_map_bev
-        draw_image(ax, map_overlay(masks), 'map: ground truth' if panel == 'map_gt' else 'map: prediction >= 0.5')
+        draw_raster(ax, map_overlay(masks), 'map: ground truth' if panel == 'map_gt' else 'map: prediction >= 0.5',
+                    MAP_HALF_EXTENT)
         add_map_legend(ax, MAP_CLASSES)
     else:
         labels = sample.gt_occupancy if panel == 'occ_gt' else sample.pred_occupancy
-        draw_image(ax, occupancy_top_view(labels), 'occupancy (top view): ' +
-                   ('ground truth' if panel == 'occ_gt' else 'prediction'), x_first=True)
+        draw_raster(ax, occupancy_top_view(labels).transpose(1, 0, 2),
+                    'occupancy (top view): ' + ('ground truth' if panel == 'occ_gt' else 'prediction'),
+                    OCC_HALF_EXTENT, _ego_to_lidar_2d(sample))
 
 
 def sample_figure(sample, inputs: Dict, gt_boxes=None, score_threshold: float = 0.3) -> Figure:
