@@ -8,13 +8,11 @@ JSON (devkit format, global frame) to <work_dir>/results_nusc.json.
 import _bootstrap  # noqa: F401  (must come first: clear message outside the bevzoo environment)
 
 import argparse
-import pickle
-import sys
 
-from bevzoo.engine import CheckpointMismatchError, prepare_distributed
+from bevzoo.engine import prepare_distributed
 from bevzoo.engine.tool_config import (ToolInputError, add_runner_arguments, build_runner, check_dataset_files,
-                                       ensure_runtime_hooks, load_config, require_checkpoint, resolve_work_dir,
-                                       route_metric_outputs)
+                                       ensure_runtime_hooks, exit_on_user_error, load_config, require_checkpoint,
+                                       resolve_work_dir, route_metric_outputs)
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,16 +47,8 @@ def build_config(args: argparse.Namespace):
 
 def main() -> None:
     args = parse_args()
-    try:
-        cfg = build_config(args)
-        runner = build_runner(cfg)
-        runner.test()
-    except (ToolInputError, CheckpointMismatchError) as exc:
-        sys.exit(f'error: {args.checkpoint}: {exc}' if isinstance(exc, CheckpointMismatchError) else f'error: {exc}')
-    except pickle.UnpicklingError as exc:
-        sys.exit(f'error: {args.checkpoint} holds objects that torch refuses to load safely ({exc}). bevzoo '
-                 'allow-lists the data types mmengine checkpoints need; if you trust the file, extract its '
-                 "'state_dict' with torch.load(..., weights_only=False) and test that instead.")
+    with exit_on_user_error(args.checkpoint):
+        build_runner(build_config(args)).test()
 
 
 if __name__ == '__main__':

@@ -8,11 +8,10 @@ import _bootstrap  # noqa: F401  (must come first: clear message outside the bev
 
 import argparse
 import os.path as osp
-import sys
 
-from bevzoo.engine import CheckpointMismatchError, prepare_distributed
-from bevzoo.engine.tool_config import (ToolInputError, add_runner_arguments, build_runner, check_dataset_files,
-                                       configure_resume, enable_amp, enable_auto_scale_lr, ensure_runtime_hooks,
+from bevzoo.engine import prepare_distributed
+from bevzoo.engine.tool_config import (add_runner_arguments, build_runner, check_dataset_files, configure_resume,
+                                       enable_amp, enable_auto_scale_lr, ensure_runtime_hooks, exit_on_user_error,
                                        load_config, resolve_work_dir, route_metric_outputs)
 
 
@@ -46,12 +45,8 @@ def build_config(args: argparse.Namespace):
 
 def main() -> None:
     args = parse_args()
-    try:
-        cfg = build_config(args)
-        runner = build_runner(cfg)
-        runner.train()
-    except (ToolInputError, CheckpointMismatchError) as exc:
-        sys.exit(f'error: {exc}')
+    with exit_on_user_error(args.resume if args.resume != 'auto' else None):
+        build_runner(build_config(args)).train()
 
 
 if __name__ == '__main__':

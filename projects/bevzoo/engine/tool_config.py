@@ -1,6 +1,9 @@
 """Config preparation shared by tools/train.py and tools/test.py, with errors that say what to fix."""
 import argparse
+import contextlib
 import os.path as osp
+import pickle
+import sys
 from typing import Iterator, List, Optional, Sequence
 
 import torch
@@ -8,6 +11,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from .checkpoint_compatibility_hook import CheckpointMismatchError
 from .distributed import LAUNCHERS
 
 # Hooks every bevzoo run needs (also listed in configs/_base_/default_runtime.py): added when a config
@@ -31,6 +35,26 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
 def build_runner(cfg: Config) -> Runner:
     """mmengine's Runner, or the registered runner the config names in ``runner_type``."""
     return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
+
+
+@contextlib.contextmanager
+def exit_on_user_error(checkpoint: Optional[str] = None) -> Iterator[None]:
+    """Turn errors the user can fix into one ``error:`` line and exit status 1 instead of a traceback.
+
+    Args:
+        checkpoint: the checkpoint the run loads, named in checkpoint errors.
+    """
+    subject = f'{checkpoint}: ' if checkpoint else ''
+    try:
+        yield
+    except ToolInputError as exc:
+        sys.exit(f'error: {exc}')
+    except CheckpointMismatchError as exc:
+        sys.exit(f'error: {subject}{exc}')
+    except pickle.UnpicklingError as exc:
+        sys.exit(f'error: {subject}the checkpoint holds objects torch refuses to load safely ({exc}). bevzoo '
+                 'allow-lists the data types its checkpoints need; if you trust the file, extract its '
+                 "'state_dict' with torch.load(..., weights_only=False) and load that instead.")
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
