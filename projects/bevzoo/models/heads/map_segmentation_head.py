@@ -72,6 +72,6 @@ class BEVMapSegmentationHead(BaseModule):
 
     def predict(self, bev: Tensor, data_samples: List) -> None:
         """Write ``pred_map_bev`` (``[num_classes, H, W]`` float probabilities) into every sample."""
-        probabilities = torch.sigmoid(self(bev).float())
+        probabilities = torch.sigmoid(self(bev).float()).detach()
         for sample, sample_probabilities in zip(data_samples, probabilities):
             sample.pred_map_bev = sample_probabilities
