@@ -84,7 +84,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--iters', type=int, default=300, help='training iterations per experiment')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--data-root', default='data/world/',
-                        help='world root with bevzoo_infos_{train,val}.pkl (tools/create_world.py, tools/create_data.py)')
+                        help='world root with bevzoo_infos_{train,val}.pkl '
+                             '(tools/create_world.py, then tools/create_data.py)')
     parser.add_argument('--work-dir', default='work_dirs/benchmark_multitask')
     parser.add_argument('--only', nargs='+', choices=[name for name, _, _ in EXPERIMENTS],
                         help='run only these experiments')

@@ -35,7 +35,8 @@ def scenarios(model_cfg: dict, missing_cameras: Sequence[int]) -> List[Tuple[str
     if has_camera and has_lidar:
         chosen += [('no LiDAR', dict(drop_lidar=True)), ('no cameras', dict(drop_cameras='all'))]
     if has_camera and missing_cameras:
-        chosen.append((f'cameras {",".join(map(str, missing_cameras))} missing', dict(drop_cameras=list(missing_cameras))))
+        name = f'cameras {",".join(map(str, missing_cameras))} missing'
+        chosen.append((name, dict(drop_cameras=list(missing_cameras))))
     return chosen
 
 

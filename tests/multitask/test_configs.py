@@ -15,14 +15,16 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 PATTERNS = ('configs/bevfusion/*multitask*.py', 'configs/fuller/*.py', 'configs/m3net/*.py')
 CONFIGS = sorted(os.path.relpath(path, REPO_ROOT) for pattern in PATTERNS
                  for path in glob.glob(os.path.join(REPO_ROOT, pattern)))
-BALANCING = {'uncertainty': ('balancer', 'UncertaintyWeightBalancer'), 'fuller': ('gradient_calibration', 'GradientCalibration'),
+BALANCING = {'uncertainty': ('balancer', 'UncertaintyWeightBalancer'),
+             'fuller': ('gradient_calibration', 'GradientCalibration'),
              'm3net': ('task_gates', 'TaskChannelScaling')}
 
 
 def test_every_family_has_world_and_nuscenes_sizes():
     names = {os.path.basename(path) for path in CONFIGS}
     for name in names:
-        twin = name.replace('_world.py', '_nuscenes.py') if name.endswith('_world.py') else name.replace('_nuscenes.py', '_world.py')
+        size, other = ('_world.py', '_nuscenes.py') if name.endswith('_world.py') else ('_nuscenes.py', '_world.py')
+        twin = name.replace(size, other)
         assert twin in names, f'{name} has no {twin}'
 
 

@@ -97,7 +97,8 @@ def test_every_head_predicts_with_a_sensor_dropped(drop, batch):
 
 def test_sensor_drop_removes_or_blanks_exactly_what_it_says(batch):
     def preprocess(**drop):
-        preprocessor = MODELS.build(dict(type='SensorDropPreprocessor', preprocessor=copy.deepcopy(PREPROCESSOR), **drop))
+        preprocessor = MODELS.build(
+            dict(type='SensorDropPreprocessor', preprocessor=copy.deepcopy(PREPROCESSOR), **drop))
         return preprocessor(copy.deepcopy(batch), False)['inputs']
 
     full = preprocess()
