@@ -49,6 +49,7 @@ fi
 if ! "$PY" -m pip show -q bevzoo >/dev/null 2>&1; then
   say "installing bevzoo (editable) and building its ops: csrc/ -> bevzoo._C"
   "${PIP[@]}" install -q --no-build-isolation --no-deps -e .
+  mkdir -p build && touch build/.bevzoo-ext-built  # that install compiled bevzoo._C into projects/bevzoo/
 fi
 EXT_STAMP=build/.bevzoo-ext-built
 if ! ls projects/bevzoo/_C*.so >/dev/null 2>&1 || [ ! -f "$EXT_STAMP" ] \
