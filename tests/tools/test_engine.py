@@ -10,6 +10,7 @@ from mmengine.logging import HistoryBuffer
 
 from bevzoo.engine import WeightsOnlyCheckpointHook, atomic_write
 from bevzoo.engine.checkpoint_compatibility_hook import state_dict_mismatches
+from bevzoo.engine.safe_globals import allowed_checkpoint_globals
 from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, configure_resume, ensure_runtime_hooks,
                                        load_config)
 
@@ -40,7 +41,9 @@ def test_history_buffer_checkpoint_loads_weights_only(tmp_path):
     hook = WeightsOnlyCheckpointHook()
     hook.before_save_checkpoint(None, checkpoint)
     torch.save(checkpoint, tmp_path / 'ckpt.pth')
-    loaded = torch.load(tmp_path / 'ckpt.pth', weights_only=True)  # torch >= 2.6's default
+    # under bevzoo's allow-list (an earlier test may have reset the process-wide one), torch >= 2.6's default
+    with torch.serialization.safe_globals(allowed_checkpoint_globals()):
+        loaded = torch.load(tmp_path / 'ckpt.pth', weights_only=True)
     hook.after_load_checkpoint(None, loaded)
     buffer = loaded['message_hub']['log_scalars']['train/loss']
     assert isinstance(buffer, HistoryBuffer)
