@@ -10,10 +10,11 @@ from typing import Dict, Sequence
 import numpy as np
 import torch
 
+from ..datasets.occupancy_grid import FREE_LABEL
+
 OCC_CLASSES = ('others', 'barrier', 'bicycle', 'bus', 'car', 'construction_vehicle', 'motorcycle',
                'pedestrian', 'traffic_cone', 'trailer', 'truck', 'driveable_surface', 'other_flat',
                'sidewalk', 'terrain', 'manmade', 'vegetation', 'free')
-FREE_LABEL = 17
 
 
 def occupancy_confusion(prediction: torch.Tensor, ground_truth: torch.Tensor, camera_mask: torch.Tensor,

@@ -11,9 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.transforms import Affine2D
 
+from ..datasets.occupancy_grid import FREE_LABEL
 from .palettes import MAP_COLORS, OCC_COLORS
 
-FREE_LABEL = 17
 MAP_HALF_EXTENT = 50.0  # metres: BEVFusion's 100 m map square (docs/architecture.md)
 OCC_HALF_EXTENT = 40.0  # metres: Occ3D's 80 m grid
 
