@@ -3,8 +3,12 @@
 * ``world`` configs: training-iteration time (``model.train_step``: preprocessing, forward, backward, optimiser
   step), inference latency (``model.test_step``) and peak memory, each config in its own process.
 * ``nuscenes`` configs: parameter count and forward FLOPs of one sample (``torch.utils.flop_counter``; it counts
-  convolutions, matrix products and attention, not bevzoo's own ops), built on the CPU; configs whose ops need
-  a GPU report why they were not built.
+  convolutions, matrix products and attention, not bevzoo's own ops), built on the CPU. The sparse 3D LiDAR
+  encoder cannot run without CUDA and its convolutions are invisible to that counter: its models are built for
+  inspection (``bevzoo.models.lidar.inspection_build``), its FLOPs are counted from the rulebooks of a real
+  voxelized sweep (``bevzoo.models.lidar.sparse_conv_flops``: a sample of the world at ``--sparse-data-root``,
+  the synthetic points when that has no info file) and the rest of the model by the counter; their forward
+  latency is measured only on a CUDA device with a sparse-convolution backend.
 * ``--train-steps N``: a short training run of the fused world config, printing how the loss falls.
 
 Inputs are synthetic batches (``bevzoo.models.synthetic_inputs``) shaped like the config's data: its image size
@@ -33,9 +37,10 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from torch.utils.flop_counter import FlopCounterMode
 
-from bevzoo.models.lidar import SparseConvUnavailableError
+from bevzoo.models.lidar import (SparseBEVEncoder, SparseConvUnavailableError, count_sparse_encoder,
+                                 inspection_build, sparse_conv_problem)
 from bevzoo.models.synthetic_inputs import synthetic_batch
-from mmdet3d.registry import MODELS
+from mmdet3d.registry import DATASETS, MODELS
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAMILIES = ('bevfusion', 'lss', 'lidar')
@@ -55,6 +60,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--train-steps', type=int, default=0, help='short training run of the fused world config')
     parser.add_argument('--train-data-root', help='world root for the training run (default: the config\'s)')
     parser.add_argument('--train-ann-file', help='info file for the training run (default: the config\'s)')
+    parser.add_argument('--sparse-data-root', default='data/world/', help='nuScenes-format root whose val info '
+                        'file gives the LiDAR sweep for counting sparse-encoder FLOPs (default: the built-in world)')
+    parser.add_argument('--sparse-sample', type=int, default=20, help='index of that sweep in the val split')
     parser.add_argument('--json', help='write all rows here')
     parser.add_argument('--single', help=argparse.SUPPRESS)  # internal: measure one world config in this process
     return parser.parse_args()
@@ -132,10 +140,14 @@ def nuscenes_row(config_path: str, args: argparse.Namespace) -> Dict:
     """Parameter count and forward GFLOPs of one nuScenes-size sample."""
     cfg = Config.fromfile(os.path.join(REPO, config_path))
     try:  # no init_weights: counting needs no pretrained weights (and no download)
-        model = MODELS.build(cfg.model).to(args.device).eval()
+        with inspection_build():  # a sparse encoder builds (for counting) but cannot run without its backend
+            model = MODELS.build(cfg.model).to(args.device).eval()
     except SparseConvUnavailableError as error:
         return dict(config=config_path, error=str(error))
     params = sum(p.numel() for p in model.parameters())
+    sparse = [module for module in model.modules() if isinstance(module, SparseBEVEncoder)]
+    if sparse:
+        return dict(config=config_path, params_m=round(params / 1e6, 2), **sparse_flops(cfg, model, sparse[0], args))
     data = model.data_preprocessor(batch_for(cfg, args, 1), training=False)
     counter = FlopCounterMode(display=False)
     start = time.perf_counter()
@@ -143,6 +155,52 @@ def nuscenes_row(config_path: str, args: argparse.Namespace) -> Dict:
         model(**data, mode='tensor')
     return dict(config=config_path, params_m=round(params / 1e6, 2), gflops=round(counter.get_total_flops() / 1e9, 1),
                 forward_s=round(time.perf_counter() - start, 2), device=args.device)
+
+
+def sparse_input_batch(cfg: Config, args: argparse.Namespace) -> tuple:
+    """One synthetic sample whose points are replaced by a real sweep of ``--sparse-data-root`` (the config's
+    own LiDAR test pipeline: keyframe + sweeps, range filter), and a description of the points used."""
+    batch = batch_for(cfg, args, 1)
+    dataset_cfg = cfg.val_dataloader.dataset
+    root = os.path.join(REPO, args.sparse_data_root)
+    if not os.path.exists(os.path.join(root, dataset_cfg.ann_file)):
+        return batch, f'synthetic: {len(batch["inputs"]["points"][0])} points (no {dataset_cfg.ann_file} in {root})'
+    dataset_cfg.update(data_root=root.rstrip('/') + '/', pipeline=cfg.lidar_test_pipeline,
+                       modality=dict(use_lidar=True, use_camera=False))
+    sample = DATASETS.build(dataset_cfg)[args.sparse_sample]
+    points = sample['inputs']['points']
+    batch['inputs']['points'] = [points]
+    clouds = points[:, 4].unique().numel()  # column 4 is the time lag: one value per merged cloud
+    return batch, (f'{args.sparse_data_root} val sample {args.sparse_sample} ({sample["data_samples"].token}): '
+                   f'{len(points)} points in range from {clouds} merged sweeps')
+
+
+def sparse_flops(cfg: Config, model: torch.nn.Module, encoder: SparseBEVEncoder, args: argparse.Namespace) -> Dict:
+    """FLOPs of a model with the sparse encoder: rulebook counts of its sparse convolutions on the voxelized sweep
+    plus ``torch.utils.flop_counter``'s count of the rest (the encoder replaced by zeros of its output shape; the
+    dense stages' cost depends only on shapes). Latency only where sparse convolution can run."""
+    batch, source = sparse_input_batch(cfg, args)
+    data = model.data_preprocessor(batch, training=False)
+    voxels = data['inputs']['voxels']
+    count = count_sparse_encoder(encoder, voxels['coors'], batch_size=1)
+    counter = FlopCounterMode(display=False)
+    encoder.forward = lambda features, coors, batch_size: features.new_zeros(count.bev_shape)
+    try:
+        with torch.no_grad(), counter:
+            model(**data, mode='tensor')
+    finally:
+        del encoder.forward  # back to the class's forward
+    dense = counter.get_total_flops()
+    latency = 'not measured (no CUDA device)' if args.device != 'cuda' or sparse_conv_problem() else None
+    if latency is None:
+        with torch.no_grad():
+            latency = round(timed(lambda: model(**data, mode='tensor'), args.iters, 'cuda')[0], 4)
+    return dict(gflops=round((count.flops + dense) / 1e9, 1), sparse_gflops=round(count.flops / 1e9, 1),
+                dense_gflops=round(dense / 1e9, 1), forward_s=latency, device=args.device, sparse_input=source,
+                voxels=len(voxels['coors']), lidar_bev_shape=list(count.bev_shape),
+                sparse_layers=[dict(name=layer.name, submanifold=layer.submanifold, channels=[layer.in_channels,
+                                    layer.out_channels], active_in=layer.active_in, active_out=layer.active_out,
+                                    pairs=layer.pairs, gflops=round(layer.flops / 1e9, 2)) for layer in count.layers])
 
 
 def world_dataloader(cfg: Config, args: argparse.Namespace):
@@ -210,7 +268,12 @@ def main() -> None:
                                                     'inference_s', 'inference_cpu_s', 'peak_memory_mb',
                                                     'memory_kind', 'load_average'])
     results['nuscenes'] = [nuscenes_row(path, args) for path in configs if path.endswith('_nuscenes.py')]
-    print_table('nuscenes configs', results['nuscenes'], ['config', 'params_m', 'gflops', 'forward_s', 'device'])
+    print_table('nuscenes configs (FLOPs: a multiply-add counts 2)', results['nuscenes'],
+                ['config', 'params_m', 'gflops', 'sparse_gflops', 'dense_gflops', 'forward_s', 'device'])
+    for row in results['nuscenes']:
+        if 'sparse_input' in row:
+            print(f"  {row['config']}: sparse encoder counted on {row['sparse_input']}, {row['voxels']} voxels, "
+                  f"LiDAR BEV {row['lidar_bev_shape']}")
     if args.train_steps:
         results['training'] = training_run(args)
         run = results['training']

@@ -6,7 +6,7 @@ from mmdet3d.registry import MODELS
 from mmdet3d.structures import LiDARInstance3DBoxes
 from bevzoo.models.heads.transfusion.assigner import HungarianAssigner3D
 from bevzoo.models.heads.transfusion.box_coder import QueryBoxCoder
-from bevzoo.models.lidar import SparseConvUnavailableError, sparse_conv_problem
+from bevzoo.models.lidar import SparseConvUnavailableError, inspection_build, sparse_conv_problem
 from .tiny_models import (BEV_SIZE, CAMERA_CHANNELS, LIDAR_CHANNELS, POINT_CLOUD_RANGE, PREPROCESSOR,
                           TRANSFUSION_HEAD, VOXEL_SIZE)
 
@@ -68,6 +68,20 @@ def test_sparse_encoder_refuses_to_build_without_its_backend():
     if not problem:
         pytest.skip('sparse convolution is available here; the build-time error cannot be observed')
     with pytest.raises(SparseConvUnavailableError, match='cannot be built'):
+        MODELS.build(cfg)
+
+
+def test_sparse_encoder_inspection_build_counts_weights_but_still_refuses_to_run():
+    cfg = dict(type='SparseBEVEncoder', in_channels=5, sparse_shape=[41, 64, 64], output_channels=16)
+    if not sparse_conv_problem():
+        pytest.skip('sparse convolution is available here; the inspection-only build cannot be observed')
+    with inspection_build():
+        encoder = MODELS.build(cfg)
+    parent = MODELS.build(dict(cfg, type='SparseEncoder'))  # mmdet3d's own class builds on the CPU
+    assert sum(p.numel() for p in encoder.parameters()) == sum(p.numel() for p in parent.parameters()) > 0
+    with pytest.raises(SparseConvUnavailableError, match='built for inspection'):
+        encoder(torch.zeros(1, 5), torch.zeros(1, 4, dtype=torch.int32), 1)
+    with pytest.raises(SparseConvUnavailableError, match='cannot be built'):  # the switch does not outlive its block
         MODELS.build(cfg)
 
 
