@@ -6,9 +6,4 @@ set -euo pipefail
 CONFIG=$1
 CHECKPOINT=$2
 NPROC=$3
-PYTHON=${PYTHON:-$(dirname "$0")/../.venv/bin/python}
-exec "$PYTHON" -m torch.distributed.run \
-    --nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}" \
-    --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}" \
-    --nproc_per_node="$NPROC" \
-    "$(dirname "$0")/test.py" "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"
+exec bash "$(dirname "$0")/_torchrun.sh" "$NPROC" test.py "$CONFIG" "$CHECKPOINT" --launcher pytorch "${@:4}"

@@ -5,9 +5,4 @@
 set -euo pipefail
 CONFIG=$1
 NPROC=$2
-PYTHON=${PYTHON:-$(dirname "$0")/../.venv/bin/python}
-exec "$PYTHON" -m torch.distributed.run \
-    --nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}" \
-    --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}" \
-    --nproc_per_node="$NPROC" \
-    "$(dirname "$0")/train.py" "$CONFIG" --launcher pytorch "${@:3}"
+exec bash "$(dirname "$0")/_torchrun.sh" "$NPROC" train.py "$CONFIG" --launcher pytorch "${@:3}"

@@ -6,7 +6,6 @@ one sample 0.06 s (0.12 s CPU); see docs/models.md.
 """
 _base_ = ['../_base_/models/bevfusion_world.py', '../_base_/schedules/world_adamw_cosine_12e.py',
           '../_base_/default_runtime.py']
-model = dict(camera_encoder=None, fuser=None, decoder=dict(backbone=dict(in_channels=_base_.lidar_bev_channels)))
-train_dataloader = dict(dataset=dict(pipeline=_base_.lidar_train_pipeline, modality=dict(use_camera=False)))
-val_dataloader = dict(dataset=dict(pipeline=_base_.lidar_test_pipeline, modality=dict(use_camera=False)))
+from bevzoo.config_parts import lidar_only  # noqa: E402  (after `_base_`: a classic mmengine config)
+model, train_dataloader, val_dataloader = lidar_only(_base_)
 test_dataloader = val_dataloader

@@ -2,7 +2,6 @@
 nuScenes size, 20-epoch schedule."""
 _base_ = ['../_base_/models/bevfusion_nuscenes.py', '../_base_/schedules/adamw_cosine_20e.py',
           '../_base_/default_runtime.py']
-model = dict(camera_encoder=None, fuser=None, decoder=dict(backbone=dict(in_channels=_base_.lidar_bev_channels)))
-train_dataloader = dict(dataset=dict(pipeline=_base_.lidar_train_pipeline, modality=dict(use_camera=False)))
-val_dataloader = dict(dataset=dict(pipeline=_base_.lidar_test_pipeline, modality=dict(use_camera=False)))
+from bevzoo.config_parts import lidar_only  # noqa: E402  (after `_base_`: a classic mmengine config)
+model, train_dataloader, val_dataloader = lidar_only(_base_)
 test_dataloader = val_dataloader

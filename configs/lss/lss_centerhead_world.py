@@ -6,9 +6,5 @@ one sample 0.12 s (0.2 s CPU); see docs/models.md.
 """
 _base_ = ['../_base_/models/bevfusion_world.py', '../_base_/schedules/world_adamw_cosine_12e.py',
           '../_base_/default_runtime.py']
-model = dict(
-    data_preprocessor=dict(voxelization=None),
-    camera_encoder=dict(view_transform=dict(type='LSSTransform')),
-    lidar_encoder=None, fuser=None,
-    decoder=dict(backbone=dict(in_channels=_base_.camera_bev_channels)),
-    heads=dict(det=dict(_delete_=True, **_base_.center_head)))
+from bevzoo.config_parts import lss_centerhead  # noqa: E402  (after `_base_`: a classic mmengine config)
+model = lss_centerhead(_base_)

@@ -3,6 +3,7 @@
 # 80 camera BEV channels; sparse 3D LiDAR encoder on 0.075 m voxels (GPU only), 256 LiDAR BEV channels;
 # ConvFuser -> 256; SECOND [128, 256] x (5, 5) + SECONDFPN -> 512; 200 queries.
 _base_ = ['./bevfusion.py', '../datasets/nuscenes_multitask.py']
+from bevzoo.config_parts import detection_pipelines  # noqa: E402  (after `_base_`: a classic mmengine config)
 
 voxel_size = [0.075, 0.075, 0.2]
 out_size_factor = 8  # LiDAR voxels per BEV cell
@@ -34,9 +35,7 @@ model = dict(
                             output_channels=128, order=('conv', 'norm', 'act'),
                             norm_cfg=dict(type='BN1d', eps=1e-3, momentum=0.01),
                             encoder_channels=((16, 16, 32), (32, 32, 64), (64, 64, 128), (128, 128)),
-                            # (z, y, x) order, as sparse_shape and the coors: BEVFusion's (1, 1, 0) is in its
-                            # (x, y, z) order; (1, 1, 0) here would give a 180 x 179 LiDAR BEV
-                            encoder_paddings=((0, 0, 1), (0, 0, 1), (0, 0, (0, 1, 1)), (0, 0)),
+                            encoder_paddings=((0, 0, 1), (0, 0, 1), (0, 0, (1, 1, 0)), (0, 0)),
                             block_type='basicblock')),
     fuser=dict(in_channels=[camera_bev_channels, lidar_bev_channels], out_channels=fused_bev_channels),
     decoder=dict(backbone=dict(in_channels=fused_bev_channels, out_channels=[128, 256], layer_nums=[5, 5]),
@@ -56,21 +55,8 @@ center_head = dict(
 
 # ---- detection pipelines from the dataset's segments (no map / occupancy targets); LiDAR-only variants drop the
 # cameras; multi-task configs select `multitask_*_pipeline`, which add the dense targets after the BEV augmentation.
-__filters = _base_.points_filter + _base_.box_filters
-__det_keys = ['gt_bboxes_3d', 'gt_labels_3d']
-__camera_lidar_train = _base_.lidar_loading + _base_.camera_loading + _base_.annotation_loading + _base_.train_image_aug
-__camera_lidar_test = _base_.lidar_loading_test + _base_.camera_loading + _base_.test_image_aug + _base_.points_filter
-train_pipeline = (__camera_lidar_train + _base_.train_bev_aug + __filters +
-                  [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + __det_keys)])
-test_pipeline = __camera_lidar_test + [dict(type='PackMultiTaskInputs', keys=['points', 'img'])]
-lidar_train_pipeline = (_base_.lidar_loading + _base_.annotation_loading + _base_.train_bev_aug + __filters +
-                        [dict(type='PackMultiTaskInputs', keys=['points'] + __det_keys)])
-lidar_test_pipeline = (_base_.lidar_loading_test + _base_.points_filter +
-                       [dict(type='PackMultiTaskInputs', keys=['points'])])
-multitask_train_pipeline = (__camera_lidar_train + _base_.train_bev_aug + _base_.dense_targets + __filters +
-                            [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + __det_keys + _base_.dense_keys)])
-multitask_test_pipeline = (__camera_lidar_test + _base_.dense_targets +
-                           [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + _base_.dense_keys)])
+(train_pipeline, test_pipeline, lidar_train_pipeline, lidar_test_pipeline, multitask_train_pipeline,
+ multitask_test_pipeline) = detection_pipelines(_base_, _base_.train_image_aug, _base_.test_image_aug)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -3,6 +3,7 @@
 # heads run on 72 x 72 cells of 1.5 m, narrow channels.
 # Every grid is derived from the dataset geometry (point_cloud_range) and the sizes below.
 _base_ = ['./bevfusion.py', '../datasets/world_multitask.py']
+from bevzoo.config_parts import detection_pipelines  # noqa: E402  (after `_base_`: a classic mmengine config)
 
 image_size = (96, 176)  # (H, W) network input: the world's 400 x 225 cameras resized and cropped
 train_image_aug = [dict(_base_.train_image_aug[0], final_size=image_size)]
@@ -55,21 +56,8 @@ center_head = dict(
 
 # ---- detection pipelines from the dataset's segments (no map / occupancy targets); LiDAR-only variants drop the
 # cameras; multi-task configs select `multitask_*_pipeline`, which add the dense targets after the BEV augmentation.
-__filters = _base_.points_filter + _base_.box_filters
-__det_keys = ['gt_bboxes_3d', 'gt_labels_3d']
-__camera_lidar_train = _base_.lidar_loading + _base_.camera_loading + _base_.annotation_loading + train_image_aug
-__camera_lidar_test = _base_.lidar_loading_test + _base_.camera_loading + test_image_aug + _base_.points_filter
-train_pipeline = (__camera_lidar_train + _base_.train_bev_aug + __filters +
-                  [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + __det_keys)])
-test_pipeline = __camera_lidar_test + [dict(type='PackMultiTaskInputs', keys=['points', 'img'])]
-lidar_train_pipeline = (_base_.lidar_loading + _base_.annotation_loading + _base_.train_bev_aug + __filters +
-                        [dict(type='PackMultiTaskInputs', keys=['points'] + __det_keys)])
-lidar_test_pipeline = (_base_.lidar_loading_test + _base_.points_filter +
-                       [dict(type='PackMultiTaskInputs', keys=['points'])])
-multitask_train_pipeline = (__camera_lidar_train + _base_.train_bev_aug + _base_.dense_targets + __filters +
-                            [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + __det_keys + _base_.dense_keys)])
-multitask_test_pipeline = (__camera_lidar_test + _base_.dense_targets +
-                           [dict(type='PackMultiTaskInputs', keys=['points', 'img'] + _base_.dense_keys)])
+(train_pipeline, test_pipeline, lidar_train_pipeline, lidar_test_pipeline, multitask_train_pipeline,
+ multitask_test_pipeline) = detection_pipelines(_base_, train_image_aug, test_image_aug)
 train_dataloader = dict(batch_size=2, num_workers=2, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(num_workers=2, dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
