@@ -35,7 +35,9 @@ model = dict(
                             output_channels=128, order=('conv', 'norm', 'act'),
                             norm_cfg=dict(type='BN1d', eps=1e-3, momentum=0.01),
                             encoder_channels=((16, 16, 32), (32, 32, 64), (64, 64, 128), (128, 128)),
-                            encoder_paddings=((0, 0, 1), (0, 0, 1), (0, 0, (1, 1, 0)), (0, 0)),
+                            # (z, y, x) order, as sparse_shape and the coors: BEVFusion's (1, 1, 0) is in its
+                            # (x, y, z) order; (1, 1, 0) here would give a 180 x 179 LiDAR BEV
+                            encoder_paddings=((0, 0, 1), (0, 0, 1), (0, 0, (0, 1, 1)), (0, 0)),
                             block_type='basicblock')),
     fuser=dict(in_channels=[camera_bev_channels, lidar_bev_channels], out_channels=fused_bev_channels),
     decoder=dict(backbone=dict(in_channels=fused_bev_channels, out_channels=[128, 256], layer_nums=[5, 5]),
