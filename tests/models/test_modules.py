@@ -7,7 +7,7 @@ from mmdet3d.structures import LiDARInstance3DBoxes
 from bevzoo.models.heads.transfusion.assigner import HungarianAssigner3D
 from bevzoo.models.heads.transfusion.box_coder import QueryBoxCoder
 from bevzoo.models.lidar import SparseConvUnavailableError, inspection_build, sparse_conv_problem
-from .tiny_models import (BEV_SIZE, CAMERA_CHANNELS, LIDAR_CHANNELS, POINT_CLOUD_RANGE, PREPROCESSOR,
+from .tiny_models import (BEV_SIZE, CAMERA_CHANNELS, CENTER_HEAD, LIDAR_CHANNELS, POINT_CLOUD_RANGE, PREPROCESSOR,
                           TRANSFUSION_HEAD, VOXEL_SIZE)
 
 
@@ -110,3 +110,15 @@ def test_transfusion_head_checks_grid_and_labels(batch):
     batch['data_samples'][0].gt_instances_3d.labels_3d[0] = -1
     with pytest.raises(ValueError, match='labels_3d must lie in'):
         head.loss(torch.randn(1, TRANSFUSION_HEAD['in_channels'], BEV_SIZE, BEV_SIZE), batch['data_samples'])
+
+
+def test_center_head_starts_every_cell_at_the_heatmap_prior():
+    """Small classifier weights: initial heatmap logits sit at init_bias, so the first focal losses are moderate
+    instead of the thousands that SeparateHead's fan-out Kaiming init produces."""
+    head = MODELS.build(CENTER_HEAD)
+    head.init_weights()
+    head.train()
+    bev = torch.randn(2, CENTER_HEAD['in_channels'], BEV_SIZE, BEV_SIZE)
+    heatmap = head.center_head([bev])[0][0]['heatmap']
+    assert heatmap.mean().item() == pytest.approx(-2.19, abs=0.05)
+    assert heatmap.std().item() < 0.2

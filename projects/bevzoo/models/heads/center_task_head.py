@@ -2,7 +2,7 @@
 from typing import Dict, List
 
 from mmengine.model import BaseModule
-from torch import Tensor
+from torch import Tensor, nn
 
 from mmdet3d.registry import MODELS
 from mmdet3d.structures import Det3DDataSample, LiDARInstance3DBoxes
@@ -31,6 +31,11 @@ class CenterTaskHead(BaseModule):
         # skips: without this their heatmap bias prior (init_bias) would never be set.
         for task_head in self.center_head.task_heads:
             task_head.init_weights()
+            # SeparateHead's Kaiming init (fan_out) gives the 1-2 channel heatmap classifier weights of std ~0.5,
+            # so initial logits spread by ~6 around the prior and the first heatmap losses reach thousands,
+            # swamping every other task's gradient in the shared layers. Focal-loss practice (RetinaNet): small
+            # classifier weights, so every cell starts at the prior probability the bias encodes.
+            nn.init.normal_(task_head.heatmap[-1].weight, std=0.01)
 
     def loss(self, bev: Tensor, data_samples: List[Det3DDataSample]) -> Dict[str, Tensor]:
         """Task-head protocol: CenterHead's per-task ``taskI.loss_heatmap`` / ``taskI.loss_bbox`` losses.
