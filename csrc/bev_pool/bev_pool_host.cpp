@@ -90,7 +90,7 @@ at::Tensor bev_pool_depth_grad(const BevPoolKernels& kernels, const at::Tensor& 
   auto grad_depth = at::zeros({B, N, depth_bins, H, W}, feat.options());
   if (C > 0) {
     kernels.gather_dot({cell_rows(grad_out), feat.contiguous().view({-1, C}), cell_offsets, point_depth, point_feat,
-                        grad_depth.view(-1)});
+                        grad_depth.view(-1), B * grad_out.size(2) * grad_out.size(3), grad_out.size(4)});
   }
   return grad_depth;
 }

@@ -16,9 +16,10 @@ struct GatherSumArgs {
 
 // out[weight_idx[i]] = <segment_rows[s, :], table[row_idx[i], :]> for every i in segment s.
 // Shapes: segment_rows [S, C], table [R, C], offsets [S + 1], weight_idx/row_idx [K] (int32), out [Nw]
-// (entries no segment names are left untouched).
+// (entries no segment names are left untouched). The S = rows * cols segments form a grid as above.
 struct GatherDotArgs {
   at::Tensor segment_rows, table, offsets, weight_idx, row_idx, out;
+  int64_t rows, cols;
 };
 
 struct BevPoolKernels {

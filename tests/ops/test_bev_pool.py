@@ -1,4 +1,8 @@
 """bev_pool against the float64 reference, its gradients, registrations and errors (CPU; CUDA when present)."""
+import os
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -83,17 +87,59 @@ def test_gradcheck_float64():
 
 
 @pytest.mark.parametrize('device', DEVICES)
-def test_gradients_match_reference(device):
-    case = rig_case()
+@pytest.mark.parametrize('channels', [16, 23, 80, 150])  # the CPU kernels' register passes and channel tails
+def test_gradients_match_reference(device, channels):
+    case = rig_case(channels=channels)
     grad = torch.randn(1, case.feat.shape[-1], *case.bev_shape, dtype=torch.float64)
     d_ref, f_ref = case.depth.clone().requires_grad_(), case.feat.clone().requires_grad_()
-    bev_pool_reference(d_ref, f_ref, case.coords, case.bev_shape).backward(grad)
+    expected = bev_pool_reference(d_ref, f_ref, case.coords, case.bev_shape)
+    expected.backward(grad)
     index = bev_pool_prepare(case.coords.to(device), case.bev_shape)
     depth = case.depth.to(device, torch.float32).requires_grad_()
     feat = case.feat.to(device, torch.float32).requires_grad_()
-    bev_pool(depth, feat, index).backward(grad.to(device, torch.float32))
+    out = bev_pool(depth, feat, index)
+    out.backward(grad.to(device, torch.float32))
+    torch.testing.assert_close(out.detach().double().cpu(), expected.detach(), rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(depth.grad.double().cpu(), d_ref.grad, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(feat.grad.double().cpu(), f_ref.grad, rtol=1e-5, atol=1e-5)
+
+
+ISA_RUN = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import ops_only  # noqa: F401  (bevzoo.ops without bevzoo/__init__)
+import torch
+from bevzoo.ops import bev_pool, bev_pool_prepare
+results = []
+for depth, feat, coords, bev_shape, grad in torch.load(sys.argv[2]):
+    depth, feat = depth.requires_grad_(), feat.requires_grad_()
+    out = bev_pool(depth, feat, bev_pool_prepare(coords, bev_shape))
+    out.backward(grad)
+    results.append((out.detach(), depth.grad, feat.grad))
+torch.save(results, sys.argv[3])
+"""
+
+
+def test_cpu_float32_results_do_not_depend_on_the_instruction_set(tmp_path):
+    """The float32 kernels compiled for AVX-512, AVX2 and the baseline (chosen by ATEN_CPU_CAPABILITY) agree
+    bit for bit: same summation orders, no fused multiply-adds."""
+    cases = []
+    for channels in (16, 23, 80, 150):
+        case = rig_case(channels=channels, dtype=torch.float32)
+        grad = torch.randn(1, channels, *case.bev_shape, generator=torch.Generator().manual_seed(channels))
+        cases.append((case.depth, case.feat, case.coords, case.bev_shape, grad))
+    torch.save(cases, tmp_path / 'cases.pt')
+    tools = os.path.join(os.path.dirname(__file__), '..', '..', 'tools')
+    results = {}
+    for capability in ('avx512', 'avx2', 'default'):
+        out = tmp_path / f'{capability}.pt'
+        env = dict(os.environ, ATEN_CPU_CAPABILITY=capability)
+        subprocess.run([sys.executable, '-c', ISA_RUN, tools, str(tmp_path / 'cases.pt'), str(out)], env=env,
+                       check=True)
+        results[capability] = torch.load(out)
+    for capability in ('avx2', 'default'):
+        for ours, widest in zip(results[capability], results['avx512']):
+            assert all(torch.equal(a, b) for a, b in zip(ours, widest)), capability
 
 
 def test_opcheck():
