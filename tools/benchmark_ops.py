@@ -7,6 +7,7 @@ Prints a table and writes JSON.
 
     python tools/benchmark_ops.py --device cpu --json docs/benchmarks/ops_cpu.json
     python tools/benchmark_ops.py --device cuda --ops-only   # on a machine without mmdet3d
+    python tools/benchmark_ops.py --only bev_pool            # one of the two benchmarks
 """
 import argparse
 import json
@@ -38,6 +39,7 @@ def parse_args():
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     parser.add_argument('--json', help='write the results here')
     parser.add_argument('--repeats', type=int, default=0, help='timed runs per row (default: 10 CPU, 100 CUDA)')
+    parser.add_argument('--only', choices=['bev_pool', 'voxelize'], help='run one of the two benchmarks')
     parser.add_argument('--ops-only', action='store_true',
                         help='import bevzoo.ops without bevzoo/__init__ (machines without mmdet3d)')
     return parser.parse_args()
@@ -237,9 +239,11 @@ def main() -> None:
         import ops_only  # noqa: F401
     timer = Timer(args.device, args.repeats or (10 if args.device == 'cpu' else 100))
     rows: List[Dict] = []
-    with torch.no_grad():
-        bench_voxelize(timer, args.device, rows)
-    bench_bev_pool(timer, args.device, rows)
+    if args.only != 'bev_pool':
+        with torch.no_grad():
+            bench_voxelize(timer, args.device, rows)
+    if args.only != 'voxelize':
+        bench_bev_pool(timer, args.device, rows)
     env = environment(args.device)
     print(json.dumps(env))
     print_table(rows)

@@ -151,28 +151,32 @@ struct Gather {
 // ---------------------------------------------------------------------------------------------------------
 // Scalar kernels (float64, float16, bfloat16; the orders above, accumulating in at::opmath_type).
 
-template <typename scalar_t>
-void gather_sum_scalar(const GatherSumArgs& a) {
-  using acc_t = at::opmath_type<scalar_t>;
+// Runs kernel(g, begin, end) over the tiles of the segment grid.
+template <typename scalar_t, typename Args>
+void run_tiles(const Args& a, void (*kernel)(const Gather<scalar_t>&, int64_t, int64_t)) {
   const Gather<scalar_t> g(a);
+  for_each_tile(g.rows, g.cols, [&](int64_t begin, int64_t end) { kernel(g, begin, end); });
+}
+
+template <typename scalar_t>
+void sum_range_scalar(const Gather<scalar_t>& g, int64_t begin, int64_t end) {
+  using acc_t = at::opmath_type<scalar_t>;
   const int64_t channels = g.channels;
-  for_each_tile(g.rows, g.cols, [&](int64_t begin, int64_t end) {
-    std::vector<acc_t> buffer(channels);
-    acc_t* __restrict__ acc = buffer.data();
-    for (int64_t s = begin; s < end; ++s) {
-      std::fill_n(acc, channels, acc_t(0));
-      for (int32_t i = g.offsets[s]; i < g.offsets[s + 1]; ++i) {
-        g.prefetch_weighted(i);
-        const acc_t w = static_cast<acc_t>(g.lhs[g.weight_idx[i]]);
-        const scalar_t* __restrict__ row = g.row(i);
+  std::vector<acc_t> buffer(channels);
+  acc_t* __restrict__ acc = buffer.data();
+  for (int64_t s = begin; s < end; ++s) {
+    std::fill_n(acc, channels, acc_t(0));
+    for (int32_t i = g.offsets[s]; i < g.offsets[s + 1]; ++i) {
+      g.prefetch_weighted(i);
+      const acc_t w = static_cast<acc_t>(g.lhs[g.weight_idx[i]]);
+      const scalar_t* __restrict__ row = g.row(i);
 #pragma omp simd
-        for (int64_t c = 0; c < channels; ++c) acc[c] += w * static_cast<acc_t>(row[c]);
-      }
-      scalar_t* __restrict__ dst = g.out + s * channels;
-#pragma omp simd
-      for (int64_t c = 0; c < channels; ++c) dst[c] = static_cast<scalar_t>(acc[c]);
+      for (int64_t c = 0; c < channels; ++c) acc[c] += w * static_cast<acc_t>(row[c]);
     }
-  });
+    scalar_t* __restrict__ dst = g.out + s * channels;
+#pragma omp simd
+    for (int64_t c = 0; c < channels; ++c) dst[c] = static_cast<scalar_t>(acc[c]);
+  }
 }
 
 template <typename acc_t>
@@ -184,24 +188,21 @@ BEVZOO_INLINE acc_t fold_lanes(acc_t* lanes) {
 }
 
 template <typename scalar_t>
-void gather_dot_scalar(const GatherDotArgs& a) {
+void dot_range_scalar(const Gather<scalar_t>& g, int64_t begin, int64_t end) {
   using acc_t = at::opmath_type<scalar_t>;
-  const Gather<scalar_t> g(a);
   const int64_t channels = g.channels;
-  for_each_tile(g.rows, g.cols, [&](int64_t begin, int64_t end) {
-    for (int64_t s = begin; s < end; ++s) {
-      const scalar_t* lhs = g.lhs + s * channels;
-      for (int32_t i = g.offsets[s]; i < g.offsets[s + 1]; ++i) {
-        g.prefetch_row(i);
-        const scalar_t* rhs = g.row(i);
-        acc_t lanes[kLanes] = {};
-        for (int64_t c = 0; c < channels; ++c) {
-          lanes[c % kLanes] += static_cast<acc_t>(lhs[c]) * static_cast<acc_t>(rhs[c]);
-        }
-        g.out[g.weight_idx[i]] = static_cast<scalar_t>(fold_lanes(lanes));
+  for (int64_t s = begin; s < end; ++s) {
+    const scalar_t* lhs = g.lhs + s * channels;
+    for (int32_t i = g.offsets[s]; i < g.offsets[s + 1]; ++i) {
+      g.prefetch_row(i);
+      const scalar_t* rhs = g.row(i);
+      acc_t lanes[kLanes] = {};
+      for (int64_t c = 0; c < channels; ++c) {
+        lanes[c % kLanes] += static_cast<acc_t>(lhs[c]) * static_cast<acc_t>(rhs[c]);
       }
+      g.out[g.weight_idx[i]] = static_cast<scalar_t>(fold_lanes(lanes));
     }
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -404,25 +405,19 @@ const Float32Kernels& float32_kernels() {
   return kernels;
 }
 
-template <typename Args>
-void gather_f32(const Args& a, RangeFn kernel) {
-  const Gather<float> g(a);
-  for_each_tile(g.rows, g.cols, [&](int64_t begin, int64_t end) { kernel(g, begin, end); });
-}
-
 // ---------------------------------------------------------------------------------------------------------
 
 void gather_sum_cpu(const GatherSumArgs& a) {
   advise_huge_pages(a.out.data_ptr(), a.out.nbytes());
-  if (a.table.scalar_type() == at::kFloat) return gather_f32(a, float32_kernels().sum);
+  if (a.table.scalar_type() == at::kFloat) return run_tiles<float>(a, float32_kernels().sum);
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, a.table.scalar_type(), "bevzoo_gather_sum_cpu",
-                                  [&] { gather_sum_scalar<scalar_t>(a); });
+                                  [&] { run_tiles<scalar_t>(a, sum_range_scalar<scalar_t>); });
 }
 
 void gather_dot_cpu(const GatherDotArgs& a) {
-  if (a.table.scalar_type() == at::kFloat) return gather_f32(a, float32_kernels().dot);
+  if (a.table.scalar_type() == at::kFloat) return run_tiles<float>(a, float32_kernels().dot);
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, a.table.scalar_type(), "bevzoo_gather_dot_cpu",
-                                  [&] { gather_dot_scalar<scalar_t>(a); });
+                                  [&] { run_tiles<scalar_t>(a, dot_range_scalar<scalar_t>); });
 }
 
 const BevPoolKernels kCpuKernels{gather_sum_cpu, gather_dot_cpu};
