@@ -44,14 +44,18 @@ model = dict(
 
 __post_center_range = [v * 1.2 for v in _base_.point_cloud_range[:2]] + [-10.0] + \
     [v * 1.2 for v in _base_.point_cloud_range[3:5]] + [10.0]
+# Keep low-score boxes: mAP integrates over the whole precision-recall curve, and after a few hundred CPU
+# iterations most true objects still score below CenterPoint's 0.1 (measured on the demo model: NDS 0.060 at
+# 0.1, 0.139 at 0.01).
+__score_threshold = 0.01
 center_head = dict(
     in_channels=decoded_bev_channels, share_conv_channel=32,
     separate_head=dict(head_conv=32, final_kernel=1),
     bbox_coder=dict(pc_range=_base_.point_cloud_range[:2], post_center_range=__post_center_range, max_num=200,
-                    score_threshold=0.1, out_size_factor=__head_stride, voxel_size=voxel_size[:2]),
+                    score_threshold=__score_threshold, out_size_factor=__head_stride, voxel_size=voxel_size[:2]),
     train_cfg=dict(grid_size=[__bev_cells, __bev_cells, 1], voxel_size=voxel_size, out_size_factor=__head_stride,
                    max_objs=200, point_cloud_range=_base_.point_cloud_range),
-    test_cfg=dict(post_center_limit_range=__post_center_range, max_per_img=200, out_size_factor=__head_stride,
+    test_cfg=dict(score_threshold=__score_threshold, post_center_limit_range=__post_center_range, max_per_img=200, out_size_factor=__head_stride,
                   voxel_size=voxel_size[:2], pc_range=_base_.point_cloud_range[:2]))
 
 # ---- detection pipelines from the dataset's segments (no map / occupancy targets); LiDAR-only variants drop the
