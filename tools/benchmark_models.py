@@ -1,4 +1,5 @@
-"""Benchmark of the zoo's detection models (numbers for docs/models.md).
+"""Benchmark of the zoo's models (numbers for docs/models.md): the detection configs, and with ``--tasks
+multitask`` the multi-task ones (det + map (+ occ) heads: static, uncertainty, per-task decoders, FULLER, M3Net).
 
 * ``world`` configs: training-iteration time (``model.train_step``: preprocessing, forward, backward, optimiser
   step), inference latency (``model.test_step``) and peak memory, each config in its own process.
@@ -9,13 +10,20 @@
   voxelized sweep (``bevzoo.models.lidar.sparse_conv_flops``: a sample of the world at ``--sparse-data-root``,
   the synthetic points when that has no info file) and the rest of the model by the counter; their forward
   latency is measured only on a CUDA device with a sparse-convolution backend.
+  The FLOPs stop at the heads' inputs (``mode='tensor'``: the per-task BEV maps, after per-task decoders, task
+  gates and gradient-calibration splits), for every config alike; the parameter count is the whole model, all
+  heads included. For the map and occupancy heads their own forward FLOPs are printed apart (``head_gflops``).
 * ``--train-steps N``: a short training run of the fused world config, printing how the loss falls.
 
 Inputs are synthetic batches (``bevzoo.models.synthetic_inputs``) shaped like the config's data: its image size
-and classes, six cameras, ``--points`` LiDAR points and ``--boxes`` objects per sample; the training run uses the
-config's world dataloader instead when the config defines one and its data exists.
+and classes, six cameras, ``--points`` LiDAR points and ``--boxes`` objects per sample, and for the map and
+occupancy heads dense targets of exactly their shapes (``gt_map_bev``, ``gt_occupancy``, ``gt_occupancy_mask``: a
+fixed road band, a ground layer under free space, a random half observed; identity ``lidar2ego`` and
+``lidar_aug_matrix``); the training run uses the config's world dataloader instead when the config defines one
+and its data exists.
 
-    python tools/benchmark_models.py [--device cpu] [--iters 5] [--train-steps 40] [--json out.json]
+    python tools/benchmark_models.py [--device cpu] [--iters 5] [--tasks det|multitask|all] [--only nuscenes]
+                                     [--train-steps 40] [--json out.json]
 """
 import argparse
 import glob
@@ -43,14 +51,17 @@ from bevzoo.models.synthetic_inputs import synthetic_batch
 from mmdet3d.registry import DATASETS, MODELS
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FAMILIES = ('bevfusion', 'lss', 'lidar')
+FAMILIES = ('bevfusion', 'lss', 'lidar', 'fuller', 'm3net')
 FUSED_WORLD = 'configs/bevfusion/bevfusion_transfusion_world.py'
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--configs', nargs='*', help='config paths (default: the detection configs of '
+    parser.add_argument('--configs', nargs='*', help='config paths (default: the --tasks configs of '
                         f'configs/{{{",".join(FAMILIES)}}}/)')
+    parser.add_argument('--tasks', default='det', choices=['det', 'multitask', 'all'], help='default config set: '
+                        'heads exactly {det}, more than det, or both (the world-demo schedule is never included)')
+    parser.add_argument('--only', choices=['world', 'nuscenes'], help='only the world or only the nuScenes rows')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     parser.add_argument('--iters', type=int, default=5, help='timed iterations per world row (after one warm-up; '
                         'the median is reported)')
@@ -68,16 +79,39 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def default_configs() -> List[str]:
+def default_configs(tasks: str = 'det') -> List[str]:
+    """The ``*_world.py`` and ``*_nuscenes.py`` configs of :data:`FAMILIES` whose heads are exactly ``{'det'}``
+    (``tasks='det'``), more than that (``'multitask'``) or either (``'all'``)."""
     paths = []
     for family in FAMILIES:
-        paths += sorted(glob.glob(os.path.join(REPO, 'configs', family, '*.py')))
-    return [os.path.relpath(path, REPO) for path in paths if set(Config.fromfile(path).model.heads) == {'det'}]
+        paths += sorted(path for path in glob.glob(os.path.join(REPO, 'configs', family, '*.py'))
+                        if path.endswith(('_world.py', '_nuscenes.py')))
+    keep = {'det': lambda heads: heads == {'det'}, 'multitask': lambda heads: heads != {'det'},
+            'all': lambda heads: True}[tasks]
+    return [os.path.relpath(path, REPO) for path in paths if keep(set(Config.fromfile(path).model.heads))]
 
 
-def batch_for(cfg: Config, args: argparse.Namespace, batch_size: int, seed: int = 0) -> dict:
+def dense_target_shapes(model: Optional[torch.nn.Module]) -> Dict:
+    """``map_shape`` / ``occupancy_shape`` of the model's map and occupancy heads (for the synthetic targets)."""
+    heads = getattr(model, 'heads', {}) if model is not None else {}
+    shapes = {}
+    if 'map' in heads:
+        shapes['map_shape'] = tuple(heads['map'].map_shape)
+    if 'occ' in heads:
+        shapes['occupancy_shape'] = tuple(heads['occ'].grid_shape)
+    return shapes
+
+
+def batch_for(cfg: Config, args: argparse.Namespace, batch_size: int, seed: int = 0,
+              model: Optional[torch.nn.Module] = None) -> dict:
+    """A synthetic batch shaped like the config's data (dense targets shaped like ``model``'s heads)."""
     return synthetic_batch(batch_size, cfg.image_size, len(cfg.class_names), extent=cfg.point_cloud_range[3] - 5,
-                           num_boxes=args.boxes, seed=seed, ground_points=args.points)
+                           num_boxes=args.boxes, seed=seed, ground_points=args.points,
+                           **dense_target_shapes(model))
+
+
+def heads_of(cfg: Config) -> str:
+    return '+'.join(cfg.model.heads)
 
 
 def build(cfg: Config, device: str) -> torch.nn.Module:
@@ -112,13 +146,14 @@ def measure_world(config_path: str, args: argparse.Namespace) -> Dict:
     cfg = Config.fromfile(os.path.join(REPO, config_path))
     model = build(cfg, args.device)
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
-    train_batch, test_batch = batch_for(cfg, args, args.batch_size), batch_for(cfg, args, 1, seed=1)
+    train_batch = batch_for(cfg, args, args.batch_size, model=model)
+    test_batch = batch_for(cfg, args, 1, seed=1, model=model)
     model.train()
     train_s, train_cpu_s = timed(lambda: model.train_step(train_batch, optim_wrapper), args.iters, args.device)
     model.eval()
     with torch.no_grad():
         infer_s, infer_cpu_s = timed(lambda: model.test_step(test_batch), args.iters, args.device)
-    return dict(config=config_path, batch_size=args.batch_size, train_iter_s=round(train_s, 2),
+    return dict(config=config_path, heads=heads_of(cfg), batch_size=args.batch_size, train_iter_s=round(train_s, 2),
                 train_iter_cpu_s=round(train_cpu_s, 2), inference_s=round(infer_s, 2),
                 inference_cpu_s=round(infer_cpu_s, 2), peak_memory_mb=round(peak_memory_mb(args.device)),
                 memory_kind='CUDA max allocated' if args.device == 'cuda' else 'process peak RSS',
@@ -145,22 +180,39 @@ def nuscenes_row(config_path: str, args: argparse.Namespace) -> Dict:
     except SparseConvUnavailableError as error:
         return dict(config=config_path, error=str(error))
     params = sum(p.numel() for p in model.parameters())
+    row = dict(config=config_path, heads=heads_of(cfg), params_m=round(params / 1e6, 2),
+               head_params_m={task: round(sum(p.numel() for p in head.parameters()) / 1e6, 2)
+                              for task, head in model.heads.items()})
     sparse = [module for module in model.modules() if isinstance(module, SparseBEVEncoder)]
     if sparse:
-        return dict(config=config_path, params_m=round(params / 1e6, 2), **sparse_flops(cfg, model, sparse[0], args))
-    data = model.data_preprocessor(batch_for(cfg, args, 1), training=False)
+        return dict(row, **sparse_flops(cfg, model, sparse[0], args))
+    data = model.data_preprocessor(batch_for(cfg, args, 1, model=model), training=False)
     counter = FlopCounterMode(display=False)
     start = time.perf_counter()
     with torch.no_grad(), counter:
-        model(**data, mode='tensor')
-    return dict(config=config_path, params_m=round(params / 1e6, 2), gflops=round(counter.get_total_flops() / 1e9, 1),
-                forward_s=round(time.perf_counter() - start, 2), device=args.device)
+        bevs = model(**data, mode='tensor')
+    return dict(row, gflops=round(counter.get_total_flops() / 1e9, 1),
+                forward_s=round(time.perf_counter() - start, 2), device=args.device, **dense_head_flops(model, bevs))
 
 
-def sparse_input_batch(cfg: Config, args: argparse.Namespace) -> tuple:
+def dense_head_flops(model: torch.nn.Module, bevs: Dict[str, torch.Tensor]) -> Dict:
+    """Forward GFLOPs of the map and occupancy heads on their BEV inputs, counted apart from ``gflops`` (which
+    stops at the heads' inputs for every config). The detection heads have no common tensor-only forward and are
+    not counted; the heads' BEV resampling (``grid_sample``) is not counted by torch's counter either."""
+    counts = {}
+    for task in ('map', 'occ'):
+        if task in model.heads:
+            counter = FlopCounterMode(display=False)
+            with torch.no_grad(), counter:
+                model.heads[task](bevs[task])
+            counts[task] = round(counter.get_total_flops() / 1e9, 1)
+    return dict(head_gflops=counts) if counts else {}
+
+
+def sparse_input_batch(cfg: Config, args: argparse.Namespace, model: Optional[torch.nn.Module] = None) -> tuple:
     """One synthetic sample whose points are replaced by a real sweep of ``--sparse-data-root`` (the config's
     own LiDAR test pipeline: keyframe + sweeps, range filter), and a description of the points used."""
-    batch = batch_for(cfg, args, 1)
+    batch = batch_for(cfg, args, 1, model=model)
     dataset_cfg = cfg.val_dataloader.dataset
     root = os.path.join(REPO, args.sparse_data_root)
     if not os.path.exists(os.path.join(root, dataset_cfg.ann_file)):
@@ -179,7 +231,7 @@ def sparse_flops(cfg: Config, model: torch.nn.Module, encoder: SparseBEVEncoder,
     """FLOPs of a model with the sparse encoder: rulebook counts of its sparse convolutions on the voxelized sweep
     plus ``torch.utils.flop_counter``'s count of the rest (the encoder replaced by zeros of its output shape; the
     dense stages' cost depends only on shapes). Latency only where sparse convolution can run."""
-    batch, source = sparse_input_batch(cfg, args)
+    batch, source = sparse_input_batch(cfg, args, model)
     data = model.data_preprocessor(batch, training=False)
     voxels = data['inputs']['voxels']
     count = count_sparse_encoder(encoder, voxels['coors'], batch_size=1)
@@ -187,7 +239,7 @@ def sparse_flops(cfg: Config, model: torch.nn.Module, encoder: SparseBEVEncoder,
     encoder.forward = lambda features, coors, batch_size: features.new_zeros(count.bev_shape)
     try:
         with torch.no_grad(), counter:
-            model(**data, mode='tensor')
+            bevs = model(**data, mode='tensor')
     finally:
         del encoder.forward  # back to the class's forward
     dense = counter.get_total_flops()
@@ -196,7 +248,8 @@ def sparse_flops(cfg: Config, model: torch.nn.Module, encoder: SparseBEVEncoder,
         with torch.no_grad():
             latency = round(timed(lambda: model(**data, mode='tensor'), args.iters, 'cuda')[0], 4)
     return dict(gflops=round((count.flops + dense) / 1e9, 1), sparse_gflops=round(count.flops / 1e9, 1),
-                dense_gflops=round(dense / 1e9, 1), forward_s=latency, device=args.device, sparse_input=source,
+                dense_gflops=round(dense / 1e9, 1), forward_s=latency, device=args.device, **dense_head_flops(model, bevs),
+                sparse_input=source,
                 voxels=len(voxels['coors']), lidar_bev_shape=list(count.bev_shape),
                 sparse_layers=[dict(name=layer.name, submanifold=layer.submanifold, channels=[layer.in_channels,
                                     layer.out_channels], active_in=layer.active_in, active_out=layer.active_out,
@@ -257,19 +310,24 @@ def main() -> None:
     if args.single:
         print(json.dumps(measure_world(args.single, args)))
         return
-    configs = args.configs or default_configs()
+    configs = args.configs or default_configs(args.tasks)
     results: Dict[str, Optional[object]] = dict(
         machine=dict(platform=platform.platform(), cpus=os.cpu_count(), torch=torch.__version__,
                      threads=torch.get_num_threads(), device=args.device,
                      gpu=torch.cuda.get_device_name() if args.device == 'cuda' else None),
         settings=dict(iters=args.iters, batch_size=args.batch_size, points=args.points, boxes=args.boxes))
-    results['world'] = [world_row(path, args) for path in configs if path.endswith('_world.py')]
-    print_table('world configs', results['world'], ['config', 'batch_size', 'train_iter_s', 'train_iter_cpu_s',
-                                                    'inference_s', 'inference_cpu_s', 'peak_memory_mb',
-                                                    'memory_kind', 'load_average'])
-    results['nuscenes'] = [nuscenes_row(path, args) for path in configs if path.endswith('_nuscenes.py')]
-    print_table('nuscenes configs (FLOPs: a multiply-add counts 2)', results['nuscenes'],
-                ['config', 'params_m', 'gflops', 'sparse_gflops', 'dense_gflops', 'forward_s', 'device'])
+    if args.only != 'nuscenes':
+        results['world'] = [world_row(path, args) for path in configs if path.endswith('_world.py')]
+        print_table('world configs', results['world'], ['config', 'heads', 'batch_size', 'train_iter_s',
+                                                        'train_iter_cpu_s', 'inference_s', 'inference_cpu_s',
+                                                        'peak_memory_mb', 'memory_kind', 'load_average'])
+    if args.only != 'world':
+        results['nuscenes'] = [nuscenes_row(path, args) for path in configs if path.endswith('_nuscenes.py')]
+        print_table('nuscenes configs (FLOPs up to the heads\' inputs; a multiply-add counts 2)',
+                    results['nuscenes'], ['config', 'heads', 'params_m', 'gflops', 'sparse_gflops', 'dense_gflops',
+                                          'head_params_m', 'head_gflops', 'forward_s', 'device'])
+    else:
+        results['nuscenes'] = []
     for row in results['nuscenes']:
         if 'sparse_input' in row:
             print(f"  {row['config']}: sparse encoder counted on {row['sparse_input']}, {row['voxels']} voxels, "

@@ -68,24 +68,33 @@ def random_boxes(num_boxes: int, num_classes: int, extent: float, generator: tor
     return boxes, labels
 
 
-def dense_targets(generator: torch.Generator) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def dense_targets(generator: torch.Generator, map_shape: Sequence[int] = (6, 200, 200),
+                  occupancy_shape: Sequence[int] = (200, 200, 16)) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Map and occupancy ground truth of the data-sample contract's shapes, for multi-task heads.
 
+    Args:
+        generator: draws the occupancy mask.
+        map_shape: ``(num_classes, H, W)`` of ``gt_map_bev`` (the map head's ``map_shape``; at least 6 classes).
+        occupancy_shape: ``(X, Y, Z)`` of ``gt_occupancy`` (the occupancy head's ``grid_shape``).
+
     Returns:
-        ``gt_map_bev [6, 200, 200]`` uint8 (a drivable band along x with its divider),
-        ``gt_occupancy [200, 200, 16]`` uint8 (driveable surface at the lowest level, free above) and
-        ``gt_occupancy_mask [200, 200, 16]`` bool (a random half of the voxels observed).
+        ``gt_map_bev [C, H, W]`` uint8 (class 0: a drivable band along x, class 5: its divider),
+        ``gt_occupancy [X, Y, Z]`` uint8 (Occ3D labels: driveable surface, 11, at the lowest level, free, 17,
+        above) and ``gt_occupancy_mask [X, Y, Z]`` bool (a random half of the voxels observed). The defaults
+        are nuScenes' map grid and Occ3D's voxel grid.
     """
-    gt_map = torch.zeros(6, 200, 200, dtype=torch.uint8)
-    gt_map[0, 80:120] = 1
-    gt_map[5, 99:101] = 1
-    occupancy = torch.full((200, 200, 16), 17, dtype=torch.uint8)
+    classes, rows, _ = map_shape
+    gt_map = torch.zeros(*map_shape, dtype=torch.uint8)
+    gt_map[0, 2 * rows // 5:3 * rows // 5] = 1
+    gt_map[5, rows // 2 - 1:rows // 2 + 1] = 1
+    occupancy = torch.full(tuple(occupancy_shape), 17, dtype=torch.uint8)
     occupancy[:, :, 0] = 11
-    return gt_map, occupancy, torch.rand(200, 200, 16, generator=generator) < 0.5
+    return gt_map, occupancy, torch.rand(*occupancy_shape, generator=generator) < 0.5
 
 
 def synthetic_batch(batch_size: int, image_size: Sequence[int], num_classes: int, extent: float,
-                    num_boxes: int = 4, seed: int = 0, num_cams: int = 6, ground_points: int = 400) -> dict:
+                    num_boxes: int = 4, seed: int = 0, num_cams: int = 6, ground_points: int = 400,
+                    map_shape: Sequence[int] = (6, 200, 200), occupancy_shape: Sequence[int] = (200, 200, 16)) -> dict:
     """A collated-but-unpreprocessed batch: ``dict(inputs=dict(points, img), data_samples)``.
 
     Args:
@@ -97,6 +106,7 @@ def synthetic_batch(batch_size: int, image_size: Sequence[int], num_classes: int
         seed: random seed; equal seeds give equal batches.
         num_cams: cameras of the rig (at most 6).
         ground_points: points on the ground plane per sample.
+        map_shape, occupancy_shape: shapes of the dense targets (see :func:`dense_targets`).
 
     Returns:
         Images are uint8-range noise ``[N, 3, H, W]``; points ``[P, 5]`` lie on the boxes and the ground;
@@ -114,6 +124,6 @@ def synthetic_batch(batch_size: int, image_size: Sequence[int], num_classes: int
         images.append(torch.rand(num_cams, 3, *image_size, generator=generator) * 255)
         sample = Det3DDataSample(metainfo=camera_metainfo(image_size, num_cams))
         sample.gt_instances_3d = InstanceData(bboxes_3d=LiDARInstance3DBoxes(boxes, box_dim=9), labels_3d=labels)
-        sample.gt_map_bev, sample.gt_occupancy, sample.gt_occupancy_mask = dense_targets(generator)
+        sample.gt_map_bev, sample.gt_occupancy, sample.gt_occupancy_mask = dense_targets(generator, map_shape, occupancy_shape)
         samples.append(sample)
     return dict(inputs=dict(points=points, img=images), data_samples=samples)
