@@ -192,3 +192,37 @@ def test_scene_affinity_loss_prefers_the_right_scene():
     wrong = torch.nn.functional.one_hot(torch.tensor([17, 17, 0, 0, 3]), 18).float() * 10
     assert float(loss(right, labels)) < 0.01 < float(loss(wrong, labels))
     assert float(loss(torch.zeros(0, 18), torch.zeros(0, dtype=torch.long))) == 0.0
+
+
+def _dense_affinity_reference(logits, labels, free_index=17):
+    """MonoScene's sem_scal + geo_scal written directly with [P, K] one-hot products (float64)."""
+    probabilities = logits.double().softmax(dim=1)
+
+    def ratio_losses(p, t):
+        tp, tn = (p * t).sum(0), ((1 - p) * (1 - t)).sum(0)
+        terms = []
+        for numerator, denominator in ((tp, p.sum(0)), (tp, t.sum(0)), (tn, (1 - t).sum(0))):
+            ratio = torch.where(denominator > 0, (numerator / denominator.clamp_min(1e-300)).clamp(0, 1),
+                                torch.ones_like(numerator))
+            terms.append(-torch.log(ratio.clamp_min(torch.finfo(torch.float64).tiny)).clamp_max(100))
+        return sum(terms)
+
+    targets = torch.nn.functional.one_hot(labels, logits.shape[1]).double()
+    semantic = ratio_losses(probabilities, targets)[targets.sum(0) > 0].mean()
+    geometric = ratio_losses(1 - probabilities[:, free_index:free_index + 1],
+                             (labels != free_index).double()[:, None])[0]
+    return semantic + geometric
+
+
+def test_scene_affinity_loss_equals_the_dense_formula_and_its_gradient():
+    torch.manual_seed(0)
+    loss = MODELS.build(dict(type='SceneAffinityLoss'))
+    logits = (torch.randn(300, 18) * 3).requires_grad_()
+    labels = torch.randint(0, 18, (300,))
+    labels[labels == 5] = 17  # an absent class: skipped by the semantic term
+    reference_logits = logits.detach().clone().requires_grad_()
+    value, reference = loss(logits, labels), _dense_affinity_reference(reference_logits, labels)
+    value.backward()
+    reference.backward()
+    torch.testing.assert_close(value.double(), reference, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(logits.grad, reference_logits.grad, rtol=1e-4, atol=1e-7)

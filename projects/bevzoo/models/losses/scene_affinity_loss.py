@@ -11,25 +11,32 @@ from mmdet3d.registry import MODELS
 from torch import Tensor, nn
 
 
-def _ratio_losses(probabilities: Tensor, targets: Tensor) -> Tensor:
+def _ratio_losses(true_positive: Tensor, predicted: Tensor, positives: Tensor, total: int) -> Tensor:
     """``-log`` of soft precision, recall and specificity summed, for ``K`` binary splits at once.
 
+    Works on per-split sums, never on ``[P, K]`` products: with ``p`` the predicted probability of a split's
+    positive side and ``t`` its 0/1 truth over ``total`` voxels, the true negatives
+    ``sum((1 - p) (1 - t)) = total - sum(p) - sum(t) + sum(p t)``.
+
     Args:
-        probabilities: ``[P, K]`` predicted probability of the positive side of each split.
-        targets: ``[P, K]`` 0/1 ground truth of each split.
+        true_positive: ``[K]`` ``sum(p t)``.
+        predicted: ``[K]`` ``sum(p)``.
+        positives: ``[K]`` ``sum(t)``.
+        total: number of voxels ``P``.
 
     Returns:
         ``[K]`` losses. A ratio whose denominator is zero (no predicted mass, no positive or no
         negative voxel) is undefined and contributes nothing.
     """
-    true_positive = (probabilities * targets).sum(dim=0)
-    true_negative = ((1 - probabilities) * (1 - targets)).sum(dim=0)
-    denominators = torch.stack([probabilities.sum(dim=0), targets.sum(dim=0), (1 - targets).sum(dim=0)])  # [3, K]
+    true_positive, predicted, positives = true_positive.double(), predicted.double(), positives.double()
+    negatives = total - positives
+    true_negative = negatives - predicted + true_positive
+    denominators = torch.stack([predicted, positives, negatives])  # [3, K]
     numerators = torch.stack([true_positive, true_positive, true_negative])
     defined = denominators > 0
     ratios = numerators / denominators.clamp_min(torch.finfo(denominators.dtype).tiny)
     ratios = torch.where(defined, ratios.clamp(0.0, 1.0), torch.ones_like(ratios))  # undefined: loss 0
-    return F.binary_cross_entropy(ratios, torch.ones_like(ratios), reduction='none').sum(dim=0)
+    return F.binary_cross_entropy(ratios, torch.ones_like(ratios), reduction='none').sum(dim=0).float()
 
 
 @MODELS.register_module()
@@ -72,10 +79,15 @@ class SceneAffinityLoss(nn.Module):
                                    + self.geometric_weight * self._geometric(probabilities, labels))
 
     def _semantic(self, probabilities: Tensor, labels: Tensor) -> Tensor:
-        targets = F.one_hot(labels, probabilities.shape[1]).float()
-        present = targets.sum(dim=0) > 0
-        return _ratio_losses(probabilities, targets)[present].mean()
+        num_classes = probabilities.shape[1]
+        positives = torch.bincount(labels, minlength=num_classes)
+        true_positive = probabilities.new_zeros(num_classes).index_add(
+            0, labels, probabilities.gather(1, labels[:, None])[:, 0])
+        losses = _ratio_losses(true_positive, probabilities.sum(dim=0), positives, labels.numel())
+        return losses[positives > 0].mean()
 
     def _geometric(self, probabilities: Tensor, labels: Tensor) -> Tensor:
-        occupied = 1 - probabilities[:, self.free_index:self.free_index + 1]
-        return _ratio_losses(occupied, (labels != self.free_index).float()[:, None])[0]
+        occupied = 1 - probabilities[:, self.free_index]
+        is_occupied = labels != self.free_index
+        return _ratio_losses(occupied[is_occupied].sum()[None], occupied.sum()[None], is_occupied.sum()[None],
+                             labels.numel())[0]
