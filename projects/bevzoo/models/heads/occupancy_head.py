@@ -100,21 +100,28 @@ class OccupancyHead(BaseModule):
         ``ego2bev`` ``[B, 3, 3]``: 2D transforms from the voxel grid's frame into the BEV's (see
         ``ego_to_bev``); None when the two frames coincide.
         """
+        return self.voxel_classifier(self.voxel_features(bev, ego2bev))
+
+    def voxel_features(self, bev: Tensor, ego2bev: Optional[Tensor] = None) -> Tensor:
+        """Per-voxel features ``[B, X, Y, Z, height_channels]``: the lift, before the voxel classifier."""
         features = self.resampler(self.bev_layers(bev), ego2bev)  # [B, Z * Ch, Y, X] on the occupancy grid
         batch, _, rows, cols = features.shape
-        voxels = features.view(batch, self.num_levels, self.height_channels, rows, cols).permute(0, 4, 3, 1, 2)
-        return self.voxel_classifier(voxels)
+        return features.view(batch, self.num_levels, self.height_channels, rows, cols).permute(0, 4, 3, 1, 2)
 
     def loss(self, bev: Tensor, data_samples: List) -> Dict[str, Tensor]:
-        """Occupancy losses against ``gt_occupancy`` on the scored voxels."""
-        logits = self(bev, ego_to_bev(data_samples)).float()  # losses in float32 also under AMP
-        device = logits.device
+        """Occupancy losses against ``gt_occupancy`` on the scored voxels.
+
+        Only the scored voxels are classified (a third of the grid with Occ3D's camera mask): the classifier
+        is per voxel, so the logits are the same as ``forward``'s at those voxels, at a third of the cost.
+        """
+        features = self.voxel_features(bev, ego_to_bev(data_samples))
+        device = features.device
         labels = stack_sample_field(data_samples, 'gt_occupancy', self.grid_shape, device).long()
         if self.train_on_mask:
             scored = stack_sample_field(data_samples, 'gt_occupancy_mask', self.grid_shape, device).bool()
         else:
             scored = torch.ones_like(labels, dtype=torch.bool)
-        voxel_logits = logits[scored]  # [P, classes]
+        voxel_logits = self.voxel_classifier(features[scored]).float()  # [P, classes], float32 also under AMP
         voxel_labels = labels[scored]  # [P]
         if voxel_labels.numel() and int(voxel_labels.max()) >= self.num_classes:
             raise ValueError(f'gt_occupancy holds label {int(voxel_labels.max())}, but the head has '
