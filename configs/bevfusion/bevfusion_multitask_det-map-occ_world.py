@@ -18,7 +18,6 @@ has the runs behind them):
   (stop lines, dividers, building faces one voxel thick) cannot be placed from 1.5 m features.
 - Decoder BN momentum 0.1 instead of 0.01: the running statistics must follow the features within a few hundred
   iterations.
-- Map loss weight 6: BEVFusion sums a per-class mean focal loss over its six classes, i.e. 6x the mean over all.
 - Occupancy 'free' weighted 0.05 (0.2 in the nuScenes config): free outnumbers every other class ~100x among the
   camera-visible voxels of the world.
 """
@@ -33,8 +32,7 @@ model = dict(
     heads=dict(det=dict(_base_.center_head, _delete_=True,
                         **{key: dict(_base_.center_head[key], out_size_factor=1)
                            for key in ('bbox_coder', 'train_cfg', 'test_cfg')}),
-               map=dict(_base_.map_head, in_channels=_base_.decoded_bev_channels, bev_range=bev_range, channels=32,
-                        loss=dict(_base_.map_head.loss, loss_weight=6.0)),
+               map=dict(_base_.map_head, in_channels=_base_.decoded_bev_channels, bev_range=bev_range, channels=32),
                occ=dict(_base_.occ_head, in_channels=_base_.decoded_bev_channels, bev_range=bev_range, channels=32,
                         height_channels=8, loss_ce=dict(_base_.occ_head.loss_ce, class_weight=[1.0] * 17 + [0.05]))),
     balancer=_base_.static_balancer)
