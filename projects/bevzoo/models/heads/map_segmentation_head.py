@@ -28,8 +28,10 @@ class BEVMapSegmentationHead(BaseModule):
         grid_cell: map cell size (m).
         classes: class names, in the channel order of ``gt_map_bev``.
         channels: width of the two hidden conv layers.
-        loss: per-element sigmoid loss on ``[B, C, H, W]`` logits and 0/1 targets, e.g.
-            ``mmdet.FocalLoss`` (BEVFusion) or ``mmdet.CrossEntropyLoss(use_sigmoid=True)``.
+        loss: per-element sigmoid loss on ``[B, C, H, W]`` logits and 0/1 targets, averaged over every element,
+            e.g. ``mmdet.FocalLoss`` or ``mmdet.CrossEntropyLoss(use_sigmoid=True)``. Default: BEVFusion's
+            per-class mean focal loss (gamma 2, no alpha balancing) summed over the classes, i.e. mmdet's
+            FocalLoss with alpha 0.5 (both sides x0.5) and loss weight 2 x the number of classes.
         norm_cfg: normalisation of the hidden layers.
         init_cfg: mmengine initialisation config.
     """
@@ -52,8 +54,8 @@ class BEVMapSegmentationHead(BaseModule):
             ConvModule(in_channels, channels, 3, padding=1, norm_cfg=norm_cfg),
             ConvModule(channels, channels, 3, padding=1, norm_cfg=norm_cfg),
             nn.Conv2d(channels, len(self.classes), 1))
-        self.loss_map = MODELS.build(loss or dict(type='mmdet.FocalLoss', use_sigmoid=True, gamma=2.0,
-                                                  alpha=0.25, reduction='mean', loss_weight=1.0))
+        self.loss_map = MODELS.build(loss or dict(type='mmdet.FocalLoss', use_sigmoid=True, gamma=2.0, alpha=0.5,
+                                                  reduction='mean', loss_weight=2.0 * len(self.classes)))
 
     @property
     def map_shape(self) -> tuple:
