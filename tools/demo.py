@@ -20,7 +20,7 @@ from typing import List
 from mmengine.config import Config, DictAction
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CONFIG = 'configs/bevfusion/bevfusion_multitask_det-map-occ_world-demo.py'
+DEFAULT_CONFIG = 'configs/m3net/m3net_det-map-occ_world-demo.py'
 HEADLINE = (('det/NDS', 'NDS', 0.3), ('det/mAP', 'mAP', None), ('map/mean/iou@max', 'map mIoU', 0.5),
             ('occ/mIoU', 'occupancy mIoU', 0.25))
 

@@ -156,7 +156,7 @@ def test_carla_inputs_become_the_worlds_frames(tmp_path, repo_root, routes_dir):
 
 def test_the_demo_configs_test_pipeline_packs_closed_loop_inputs(repo_root):
     """The demo's multi-task config: its loaders and ground-truth packing are dropped, the rest runs."""
-    model = PerceptionModel(osp.join(repo_root, 'configs/bevfusion/bevfusion_multitask_det-map-occ_world.py'), None)
+    model = PerceptionModel(osp.join(repo_root, 'configs/m3net/m3net_det-map-occ_world.py'), None)
     assert model.camera_names == tuple(SIX_CAMERAS) and model.uses_lidar
     grid, channel = model.map_grid()
     assert channel == 0 and grid.cell == 0.5

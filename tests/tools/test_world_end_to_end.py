@@ -7,7 +7,7 @@ import pytest
 
 from .toy_setup import REPO, run_tool, tool
 
-CONFIG = osp.join(REPO, 'configs', 'bevfusion', 'bevfusion_multitask_det-map-occ_world.py')  # the demo's
+CONFIG = osp.join(REPO, 'configs', 'm3net', 'm3net_det-map-occ_world.py')  # the demo's model
 
 
 def tiny_world_options(root: str, infos: str) -> list:
