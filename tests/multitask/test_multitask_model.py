@@ -6,6 +6,7 @@ import pytest
 import torch
 from mmengine.optim import OptimWrapper
 
+from bevzoo.engine import CPUAutocastOptimWrapper
 from bevzoo.models.balancers import NonFiniteLossError
 from bevzoo.models.synthetic_inputs import synthetic_batch
 from mmdet3d.registry import MODELS
@@ -125,3 +126,23 @@ def test_gradient_calibration_under_autocast_gives_finite_gradients(batch):
     for branch in ('camera_encoder', 'lidar_encoder', 'fuser', 'decoder'):
         grads = [p.grad for p in getattr(model, branch).parameters() if p.grad is not None]
         assert grads and all(torch.isfinite(g).all() for g in grads), branch
+
+
+def test_cpu_autocast_wrapper_trains_in_bfloat16_with_float32_losses_and_weights(batch):
+    """`--amp` on a CPU: convolutions run in bfloat16, the heads' losses (CenterHead's focal loss included) stay
+    float32, and the weights stay float32 and finite."""
+    torch.manual_seed(0)
+    model = MODELS.build(multitask_cfg(**BALANCING['m3net']))
+    model.init_weights()
+    model.train()
+    decoded_dtypes = []
+    model.decoder.register_forward_hook(lambda module, args, output: decoded_dtypes.append(output.dtype))
+    optim_wrapper = CPUAutocastOptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-3))
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    with optim_wrapper.optim_context(model):
+        losses = model(**data, mode='loss')
+    assert decoded_dtypes == [torch.bfloat16]
+    assert all(value.dtype == torch.float32 for key, value in losses.items() if 'loss' in key)
+    log_vars = model.train_step(copy.deepcopy(batch), optim_wrapper)
+    assert all(torch.isfinite(torch.as_tensor(value)) for value in log_vars.values())
+    assert all(p.dtype == torch.float32 and torch.isfinite(p).all() for p in model.parameters())

@@ -11,8 +11,8 @@ from mmengine.logging import HistoryBuffer
 from bevzoo.engine import WeightsOnlyCheckpointHook, atomic_write
 from bevzoo.engine.checkpoint_compatibility_hook import state_dict_mismatches
 from bevzoo.engine.safe_globals import allowed_checkpoint_globals
-from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, configure_resume, ensure_runtime_hooks,
-                                       load_config)
+from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, configure_resume, enable_amp,
+                                       ensure_runtime_hooks, load_config)
 
 
 def test_atomic_write_keeps_old_file_when_interrupted(tmp_path, monkeypatch):
@@ -92,3 +92,10 @@ def test_runtime_hooks_added_once():
     types = [hook['type'] for hook in cfg.custom_hooks]
     assert sorted(types) == sorted(['RandomStateHook', 'EMAHook', 'WeightsOnlyCheckpointHook',
                                     'CheckpointCompatibilityHook'])
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='on a CUDA machine --amp selects AmpOptimWrapper')
+def test_amp_on_a_cpu_selects_bfloat16_autocast():
+    cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3))))
+    enable_amp(cfg)
+    assert cfg.optim_wrapper.type == 'CPUAutocastOptimWrapper'

@@ -1,7 +1,8 @@
 """Runtime pieces for mmengine's Runner: atomic checkpoint writes, checkpoints that load with torch's safe
-unpickler, resumable random state, strict checkpoint matching, CPU/GPU distributed set-up and the
-``--show-dir`` visualisation hook."""
+unpickler, bfloat16 autocast on the CPU, resumable random state, strict checkpoint matching, CPU/GPU distributed
+set-up and the ``--show-dir`` visualisation hook."""
 from .atomic_local_backend import AtomicLocalBackend, atomic_write
+from .cpu_autocast_optim_wrapper import CPUAutocastOptimWrapper
 from .checkpoint_compatibility_hook import CheckpointCompatibilityHook, CheckpointMismatchError
 from .distributed import prepare_distributed
 from .random_state_hook import RandomStateHook
@@ -12,5 +13,5 @@ from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 register_checkpoint_globals()
 
 __all__ = ['AtomicLocalBackend', 'atomic_write', 'BEVVisualizationHook', 'CheckpointCompatibilityHook',
-           'CheckpointMismatchError',
+           'CheckpointMismatchError', 'CPUAutocastOptimWrapper',
            'prepare_distributed', 'RandomStateHook', 'WeightsOnlyCheckpointHook']

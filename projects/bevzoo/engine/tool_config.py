@@ -145,11 +145,13 @@ def ensure_runtime_hooks(cfg: Config) -> None:
 
 
 def enable_amp(cfg: Config) -> None:
-    """Switch the optimiser wrapper to mixed precision (CUDA only)."""
-    if not torch.cuda.is_available():
-        raise ToolInputError('--amp needs a CUDA device (mixed precision is a GPU feature here)')
-    cfg.optim_wrapper.type = 'AmpOptimWrapper'
-    cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    """Switch the optimiser wrapper to mixed precision: float16 with dynamic loss scaling on CUDA (mmengine's
+    ``AmpOptimWrapper``), bfloat16 autocast on the CPU (``CPUAutocastOptimWrapper``)."""
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    else:
+        cfg.optim_wrapper.type = 'CPUAutocastOptimWrapper'
 
 
 def enable_auto_scale_lr(cfg: Config) -> None:

@@ -37,6 +37,12 @@ class CenterTaskHead(BaseModule):
             # classifier weights, so every cell starts at the prior probability the bias encodes.
             nn.init.normal_(task_head.heatmap[-1].weight, std=0.01)
 
+    def _float32_outputs(self, bev: Tensor) -> tuple:
+        """CenterHead's outputs (per level, per task, per branch) in float32, also under bf16 autocast: the heatmap
+        focal loss clamps sigmoids to ``1 - 1e-4``, which bfloat16 rounds to 1 (``log(0)``)."""
+        return tuple([{name: value.float() for name, value in task.items()} for task in level]
+                     for level in self.center_head([bev]))
+
     def loss(self, bev: Tensor, data_samples: List[Det3DDataSample]) -> Dict[str, Tensor]:
         """Task-head protocol: CenterHead's per-task ``taskI.loss_heatmap`` / ``taskI.loss_bbox`` losses.
 
@@ -44,11 +50,12 @@ class CenterTaskHead(BaseModule):
             bev: ``[B, C, Y, X]`` BEV features.
             data_samples: ``B`` samples with ``gt_instances_3d``.
         """
-        return self.center_head.loss([bev], data_samples)
+        targets = [sample.gt_instances_3d for sample in data_samples]
+        return self.center_head.loss_by_feat(self._float32_outputs(bev), targets)
 
     def predict(self, bev: Tensor, data_samples: List[Det3DDataSample]) -> None:
         """Task-head protocol: writes ``pred_instances_3d`` into each sample."""
         metas = [dict(sample.metainfo, box_type_3d=LiDARInstance3DBoxes) for sample in data_samples]
-        results = self.center_head.predict_by_feat(self.center_head([bev]), metas)
+        results = self.center_head.predict_by_feat(self._float32_outputs(bev), metas)
         for sample, result in zip(data_samples, results):
             sample.pred_instances_3d = result

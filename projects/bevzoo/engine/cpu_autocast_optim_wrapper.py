@@ -1,0 +1,25 @@
+"""Mixed precision on the CPU: bfloat16 autocast around the forward pass (mmengine's ``AmpOptimWrapper`` is for
+accelerators only)."""
+from contextlib import contextmanager
+from typing import Iterator
+
+import torch
+from mmengine.optim import OptimWrapper
+from mmengine.registry import OPTIM_WRAPPERS
+from torch import nn
+
+
+@OPTIM_WRAPPERS.register_module()
+class CPUAutocastOptimWrapper(OptimWrapper):
+    """``OptimWrapper`` whose forward pass runs under ``torch.autocast('cpu', dtype=torch.bfloat16)``.
+
+    Convolutions and matrix products run in bfloat16 through oneDNN (about 1.5x faster training iterations of the
+    world models on a CPU with AVX512-BF16, ``docs/tools.md``); parameters, gradients and optimiser state stay in
+    float32, and the heads compute their losses in float32. bfloat16 keeps float32's exponent range, so unlike
+    float16 no loss scaling is needed.
+    """
+
+    @contextmanager
+    def optim_context(self, model: nn.Module) -> Iterator[None]:
+        with super().optim_context(model), torch.autocast('cpu', dtype=torch.bfloat16):
+            yield
