@@ -61,8 +61,11 @@ def latest_checkpoint(work_dir: str) -> str:
         return stream.read().strip()
 
 
-def training_finished(work_dir: str, max_epochs: int) -> bool:
-    return osp.isfile(osp.join(work_dir, f'epoch_{max_epochs}.pth'))
+def training_finished(work_dir: str, train_cfg: dict) -> bool:
+    """Whether the final checkpoint exists: ``epoch_N.pth`` of an epoch-based loop, ``iter_N.pth`` of an
+    iteration-based one (``max_iters``)."""
+    final = f'iter_{train_cfg["max_iters"]}.pth' if 'max_iters' in train_cfg else f'epoch_{train_cfg["max_epochs"]}.pth'
+    return osp.isfile(osp.join(work_dir, final))
 
 
 def print_headline(metrics_path: str, show_dir: str) -> None:
@@ -88,7 +91,7 @@ def main() -> None:
         run_step('generate the built-in world', tool('create_world.py', '--out', data_root))
     if not all(osp.isfile(osp.join(data_root, f'bevzoo_infos_{split}.pkl')) for split in ('train', 'val')):
         run_step('create the info files', tool('create_data.py', data_root))
-    if not training_finished(work_dir, cfg.train_cfg.max_epochs):
+    if not training_finished(work_dir, cfg.train_cfg):
         resume = ['--resume'] if osp.isfile(osp.join(work_dir, 'last_checkpoint')) else []
         run_step('train', tool('train.py', config, '--work-dir', work_dir, *resume, *overrides))
     show_dir = osp.join(work_dir, 'show')
