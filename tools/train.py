@@ -20,7 +20,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='config file, e.g. configs/bevfusion/...py')
     parser.add_argument('--resume', nargs='?', const='auto', metavar='CKPT',
                         help='resume from CKPT, or from the latest checkpoint in the work dir when no path is given')
-    parser.add_argument('--amp', action='store_true', help='mixed precision: float16 + loss scaling on CUDA, bfloat16 autocast on the CPU')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: float16 + loss scaling on CUDA, bfloat16 autocast on the CPU')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the learning rate with the total batch size (needs auto_scale_lr in the config)')
     add_runner_arguments(parser)

@@ -2,8 +2,8 @@
 unpickler, bfloat16 autocast on the CPU, resumable random state, strict checkpoint matching, CPU/GPU distributed
 set-up and the ``--show-dir`` visualisation hook."""
 from .atomic_local_backend import AtomicLocalBackend, atomic_write
-from .cpu_autocast_optim_wrapper import CPUAutocastOptimWrapper
 from .checkpoint_compatibility_hook import CheckpointCompatibilityHook, CheckpointMismatchError
+from .cpu_autocast_optim_wrapper import CPUAutocastOptimWrapper
 from .distributed import prepare_distributed
 from .random_state_hook import RandomStateHook
 from .safe_globals import register_checkpoint_globals
