@@ -17,7 +17,10 @@ import sys
 import time
 from typing import List
 
+import torch
 from mmengine.config import Config, DictAction
+
+from bevzoo.engine.cpu_autocast_optim_wrapper import cpu_has_native_bfloat16
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_CONFIG = 'configs/m3net/m3net_det-map-occ_world-demo.py'
@@ -32,7 +35,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--show-max', type=int, default=8, help='visualisations to write')
     parser.add_argument('--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
                         help='passed to train.py and test.py, e.g. train_cfg.max_epochs=2')
+    parser.add_argument('--precision', choices=('auto', 'float32', 'mixed'), default='auto',
+                        help='training precision; mixed is train.py --amp (bfloat16 autocast on a CPU, float16 on '
+                             'CUDA); auto (default): mixed on CUDA or on a CPU with native bfloat16, else float32')
     return parser.parse_args()
+
+
+def mixed_precision(choice: str) -> bool:
+    """Whether the demo trains with ``--amp``: asked for, or ``auto`` where mixed precision is fast (CUDA, or a CPU
+    with native bfloat16; emulated bfloat16 is slower than float32)."""
+    if choice != 'auto':
+        return choice == 'mixed'
+    return torch.cuda.is_available() or cpu_has_native_bfloat16()
 
 
 def parse_cfg_options(options: List[str]) -> dict:
@@ -93,7 +107,8 @@ def main() -> None:
         run_step('create the info files', tool('create_data.py', data_root))
     if not training_finished(work_dir, cfg.train_cfg):
         resume = ['--resume'] if osp.isfile(osp.join(work_dir, 'last_checkpoint')) else []
-        run_step('train', tool('train.py', config, '--work-dir', work_dir, *resume, *overrides))
+        amp = ['--amp'] if mixed_precision(args.precision) else []
+        run_step('train', tool('train.py', config, '--work-dir', work_dir, *resume, *amp, *overrides))
     show_dir = osp.join(work_dir, 'show')
     test_dir = osp.join(work_dir, 'test')
     os.makedirs(test_dir, exist_ok=True)

@@ -1,4 +1,5 @@
-"""tools/demo.py's resume logic: it knows when training is finished for epoch- and iteration-based loops."""
+"""tools/demo.py: it knows when training is finished for epoch- and iteration-based loops, and picks the
+training precision."""
 import importlib
 import os.path as osp
 
@@ -21,3 +22,11 @@ def test_training_is_finished_when_the_final_checkpoint_exists(demo, tmp_path, t
     assert not demo.training_finished(str(tmp_path), train_cfg)
     (tmp_path / final).touch()
     assert demo.training_finished(str(tmp_path), train_cfg)
+
+
+def test_auto_precision_is_mixed_only_where_it_is_fast(demo, monkeypatch):
+    assert demo.mixed_precision('mixed') and not demo.mixed_precision('float32')
+    for cuda, native_bf16, mixed in ((False, False, False), (False, True, True), (True, False, True)):
+        monkeypatch.setattr(demo.torch.cuda, 'is_available', lambda: cuda)
+        monkeypatch.setattr(demo, 'cpu_has_native_bfloat16', lambda: native_bf16)
+        assert demo.mixed_precision('auto') == mixed

@@ -1,5 +1,8 @@
 """Runtime pieces in isolation: atomic writes, safe checkpoint loading, strict matching, config checks."""
+import ctypes
 import os
+import platform
+import resource
 
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ from mmengine.logging import HistoryBuffer
 
 from bevzoo.engine import WeightsOnlyCheckpointHook, atomic_write
 from bevzoo.engine.checkpoint_compatibility_hook import state_dict_mismatches
+from bevzoo.engine.heap_reuse import keep_freed_memory
 from bevzoo.engine.safe_globals import allowed_checkpoint_globals
 from bevzoo.engine.tool_config import (ToolInputError, check_dataset_files, configure_resume, enable_amp,
                                        ensure_runtime_hooks, load_config)
@@ -99,3 +103,22 @@ def test_amp_on_a_cpu_selects_bfloat16_autocast():
     cfg = Config(dict(optim_wrapper=dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3))))
     enable_amp(cfg)
     assert cfg.optim_wrapper.type == 'CPUAutocastOptimWrapper'
+
+
+def _page_faults_of_a_released_block(size: int = 64 * 2**20) -> int:
+    """Minor page faults of allocating, writing and releasing ``size`` bytes with the C library's malloc."""
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, (ctypes.c_size_t,)
+    libc.free.argtypes = (ctypes.c_void_p,)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    block = libc.malloc(size)
+    ctypes.memset(block, 1, size)
+    libc.free(block)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != 'glibc', reason='glibc only')
+def test_keep_freed_memory_reuses_released_pages():
+    assert keep_freed_memory()
+    _page_faults_of_a_released_block()  # the first use of 64 MB (above glibc's 32 MB mmap ceiling) faults it in
+    assert _page_faults_of_a_released_block() < 100  # glibc's default maps and faults all 16384 pages again

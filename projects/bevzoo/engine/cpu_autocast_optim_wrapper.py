@@ -9,6 +9,13 @@ from mmengine.registry import OPTIM_WRAPPERS
 from torch import nn
 
 
+def cpu_has_native_bfloat16() -> bool:
+    """Whether this CPU computes bfloat16 in hardware (AVX512-BF16 or AMX); elsewhere oneDNN emulates it and
+    bfloat16 autocast is slower than float32."""
+    checks = (getattr(torch.cpu, name, None) for name in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+    return any(check() for check in checks if check is not None)
+
+
 @OPTIM_WRAPPERS.register_module()
 class CPUAutocastOptimWrapper(OptimWrapper):
     """``OptimWrapper`` whose forward pass runs under ``torch.autocast('cpu', dtype=torch.bfloat16)``.

@@ -13,6 +13,7 @@ from mmengine.runner import Runner
 
 from .checkpoint_compatibility_hook import CheckpointMismatchError
 from .distributed import LAUNCHERS
+from .heap_reuse import keep_freed_memory
 
 # Hooks every bevzoo run needs (also listed in configs/_base_/default_runtime.py): added when a config
 # replaced ``custom_hooks`` without them.
@@ -33,7 +34,12 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_runner(cfg: Config) -> Runner:
-    """mmengine's Runner, or the registered runner the config names in ``runner_type``."""
+    """mmengine's Runner, or the registered runner the config names in ``runner_type``.
+
+    Without CUDA the process first keeps freed memory in its heap (``keep_freed_memory``): CPU steps then reuse
+    their activations' pages instead of faulting in fresh ones."""
+    if not torch.cuda.is_available():
+        keep_freed_memory()
     return RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(cfg)
 
 
