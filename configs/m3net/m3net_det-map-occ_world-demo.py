@@ -1,9 +1,11 @@
 """The demo's config: the fused camera+LiDAR det+map+occ world model with M3Net's balancing, on a schedule that fits
 `make demo`.
 
-Against m3net_det-map-occ_world.py only the schedule changes: 5 epochs (800 iterations at batch 2 over the
+Against m3net_det-map-occ_world.py only the schedule changes: 8 epochs (1280 iterations at batch 2 over the
 world's 320 training samples), AdamW at lr 2e-3 (twice the world schedule's), a 30-iteration linear warm-up,
-cosine decay over the run; no validation during training (the demo tests at the end).
+cosine decay over the run; no validation during training (the demo tests at the end). tools/demo.py trains it
+with bfloat16 autocast (train.py --amp) where the CPU computes bfloat16 natively, as the 2-core machine does
+(1.3 s per iteration with start-up: 28 min), and in float32 elsewhere (slower: see docs/tools.md).
 
 Why M3Net's MAFI fuser and task gates: on the same one-epoch budget they beat static weighting on all three
 tasks (tools/benchmark_multitask.py, docs/multitask.md), and at 640 iterations they lifted the demo from NDS 0.139 /
@@ -14,7 +16,7 @@ of NDS 0.3 / map mIoU 0.5 / occupancy mIoU 0.25).
 """
 _base_ = ['./m3net_det-map-occ_world.py']
 
-max_epochs = 5
+max_epochs = 8
 
 val_dataloader = val_cfg = val_evaluator = None
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
