@@ -3,9 +3,9 @@
 glibc serves every allocation above its mmap threshold (128 kB, rising to at most 32 MB) with a fresh ``mmap``
 and unmaps it on ``free``, so every step of a CPU training run faults in and zeroes its large activations and
 gradients again. On the 2-core machine that was almost a fifth of a world multi-task training step (1.90 s ->
-1.55 s in float32 with the heap kept; docs/tools.md). The price: the process keeps its peak heap instead of handing memory
-back between steps, the behaviour of the caching allocators (jemalloc, tcmalloc) often preloaded for CPU
-training. Data-loader workers forked after the call inherit the setting.
+1.55 s in float32 with the heap kept; docs/tools.md). The price: the process keeps its peak heap instead of
+handing memory back between steps, the behaviour of the caching allocators (jemalloc, tcmalloc) often preloaded
+for CPU training. Data-loader workers forked after the call inherit the setting.
 """
 import ctypes
 import platform
