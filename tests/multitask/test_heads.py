@@ -72,8 +72,9 @@ def test_resampler_rejects_bad_grids():
         BEVGridResampler([0, 0, 10], [-50, -50, 50, 50], 0.5)
 
 
-def test_map_head_loss_and_prediction_fields():
-    head, samples = _map_head(), _samples()
+@pytest.mark.parametrize('layers_before_resampling', [0, 1, 2])
+def test_map_head_loss_and_prediction_fields(layers_before_resampling):
+    head, samples = _map_head(layers_before_resampling=layers_before_resampling), _samples()
     bev = torch.randn(2, 4, 36, 36, requires_grad=True)
     losses = head.loss(bev, samples)
     assert set(losses) == {'loss_map'} and torch.isfinite(losses['loss_map'])
@@ -84,6 +85,20 @@ def test_map_head_loss_and_prediction_fields():
     prediction = samples[0].pred_map_bev
     assert prediction.shape == (6, 200, 200) and prediction.dtype == torch.float32
     assert 0 <= float(prediction.min()) and float(prediction.max()) <= 1
+
+
+def test_map_head_layers_run_in_the_same_order_on_either_side_of_the_resampling():
+    """On a map grid equal to the BEV grid the resampling is the identity, so moving layers before it changes
+    nothing: same weights (same state-dict keys), same logits."""
+    heads = [_map_head(grid_range=BEV_RANGE, grid_cell=3.0, layers_before_resampling=split) for split in (0, 1, 2)]
+    for head in heads[1:]:
+        head.load_state_dict(heads[0].state_dict())
+    bev = torch.randn(1, 4, 36, 36)
+    logits = [head.eval()(bev) for head in heads]
+    torch.testing.assert_close(logits[1], logits[0])
+    torch.testing.assert_close(logits[2], logits[0])
+    with pytest.raises(ValueError, match='layers_before_resampling must be 0, 1 or 2'):
+        _map_head(layers_before_resampling=3)
 
 
 def _bev_position_seen_by(output_index, head, output_fn):
@@ -129,8 +144,8 @@ def test_occupancy_loss_gives_zero_gradient_to_unobserved_voxels():
     head, samples = _occupancy_head(**SMALL_OCCUPANCY), _samples(batch=1, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
     lift, captured = head.voxel_features, {}
 
-    def keep_voxel_features(*args):
-        features = lift(*args)
+    def keep_voxel_features(*args, **kwargs):
+        features = lift(*args, **kwargs)
         features.retain_grad()
         captured['features'] = features
         return features
@@ -138,8 +153,8 @@ def test_occupancy_loss_gives_zero_gradient_to_unobserved_voxels():
     head.voxel_features = keep_voxel_features
     losses = head.loss(torch.randn(1, 4, 36, 36), samples)
     sum(losses.values()).backward()
-    gradient = captured['features'].grad[0].abs().sum(dim=-1)  # [X, Y, Z]
-    observed = torch.as_tensor(samples[0].gt_occupancy_mask)
+    gradient = captured['features'].grad[0].abs().sum(dim=-1)  # [Z, Y, X]: the loss gathers level by level
+    observed = torch.as_tensor(samples[0].gt_occupancy_mask).permute(2, 1, 0)
     assert float(gradient[~observed].max()) == 0.0
     assert float((gradient[observed] > 0).float().mean()) > 0.5  # (a voxel whose hidden ReLUs are all off gets 0)
 
@@ -151,8 +166,8 @@ def test_training_logits_are_the_forward_logits_at_the_scored_voxels():
     classify, captured = head.voxel_classifier.forward, []
     head.voxel_classifier.forward = lambda features: captured.append(classify(features)) or captured[-1]
     head.loss(bev, samples)
-    full = head(bev, ego_to_bev(samples))[0]
-    observed = torch.as_tensor(samples[0].gt_occupancy_mask).bool()
+    full = head(bev, ego_to_bev(samples))[0].permute(2, 1, 0, 3)  # [Z, Y, X, classes]: the loss's voxel order
+    observed = torch.as_tensor(samples[0].gt_occupancy_mask).bool().permute(2, 1, 0)
     torch.testing.assert_close(captured[0], full[observed])
 
 

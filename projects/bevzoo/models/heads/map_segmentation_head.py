@@ -17,9 +17,12 @@ MAP_CLASSES = ('drivable_area', 'ped_crossing', 'walkway', 'stop_line', 'carpark
 class BEVMapSegmentationHead(BaseModule):
     """Predicts ``pred_map_bev`` ``[num_classes, H, W]`` probabilities from the shared BEV.
 
-    The BEV is resampled to the head's own grid (default 100 m x 100 m at 0.5 m = 200 x 200, centred on
-    the LiDAR), then two 3x3 conv-BN-ReLU layers and a 1x1 classifier give one logit per class and
-    cell; classes are independent (a cell can be both ``drivable_area`` and ``divider``).
+    Two 3x3 conv-BN-ReLU layers and a 1x1 classifier give one logit per class and cell of the head's own
+    grid (default 100 m x 100 m at 0.5 m = 200 x 200, centred on the LiDAR), onto which the BEV is bilinearly
+    resampled; classes are independent (a cell can be both ``drivable_area`` and ``divider``). BEVFusion
+    resamples first and runs both layers on the map grid; ``layers_before_resampling=1`` runs the first on
+    the incoming BEV instead, which then resamples ``channels`` rather than ``in_channels`` features (on a
+    coarser BEV, such as the world configs' 0.75 m cells, the first layer also runs on fewer cells).
 
     Args:
         in_channels: channels of the incoming BEV map.
@@ -28,6 +31,7 @@ class BEVMapSegmentationHead(BaseModule):
         grid_cell: map cell size (m).
         classes: class names, in the channel order of ``gt_map_bev``.
         channels: width of the two hidden conv layers.
+        layers_before_resampling: how many of the two hidden layers run on the incoming BEV (0, 1 or 2).
         loss: per-element sigmoid loss on ``[B, C, H, W]`` logits and 0/1 targets, averaged over every element,
             e.g. ``mmdet.FocalLoss`` or ``mmdet.CrossEntropyLoss(use_sigmoid=True)``. Default: BEVFusion's
             per-class mean focal loss (gamma 2, no alpha balancing) summed over the classes, i.e. mmdet's
@@ -43,10 +47,15 @@ class BEVMapSegmentationHead(BaseModule):
                  grid_cell: float = 0.5,
                  classes: Sequence[str] = MAP_CLASSES,
                  channels: int = 256,
+                 layers_before_resampling: int = 0,
                  loss: Optional[dict] = None,
                  norm_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        if layers_before_resampling not in (0, 1, 2):
+            raise ValueError(f'layers_before_resampling must be 0, 1 or 2 (of the two hidden layers), got '
+                             f'{layers_before_resampling}')
+        self.layers_before_resampling = layers_before_resampling
         self.classes = tuple(classes)
         self.resampler = BEVGridResampler(bev_range, grid_range, grid_cell)
         norm_cfg = norm_cfg or dict(type='BN')
@@ -64,7 +73,8 @@ class BEVMapSegmentationHead(BaseModule):
 
     def forward(self, bev: Tensor) -> Tensor:
         """Per-class logits ``[B, num_classes, H, W]`` from the BEV ``[B, C, H_bev, W_bev]``."""
-        return self.layers(self.resampler(bev))
+        split = self.layers_before_resampling
+        return self.layers[split:](self.resampler(self.layers[:split](bev)))
 
     def loss(self, bev: Tensor, data_samples: List) -> Dict[str, Tensor]:
         """Sigmoid loss against ``gt_map_bev`` (``[num_classes, H, W]`` 0/1 per sample)."""
