@@ -37,10 +37,24 @@ class ActorKind:
         return np.clip(rng.normal(mean, std), mean * 0.7, mean * 1.3)
 
 
+_LAMP_DEPTH = 0.04  # metres the lamps stand out of the body's end faces (inside the annotated box)
+
+
+def _lamps(l: float, w: float, z0: float, height: float) -> list:
+    """Head lamps on the front face and tail lamps on the rear face of a body that ends ``_LAMP_DEPTH`` short."""
+    x = 0.5 * l - 0.5 * _LAMP_DEPTH
+    return [(sign * x, side * 0.36 * w, z0, _LAMP_DEPTH, 0.22 * w, height, 0.0, material)
+            for sign, material in ((1.0, 'headlamp'), (-1.0, 'tail_lamp')) for side in (-1.0, 1.0)]
+
+
 def _car(size, paint):
+    """A hatchback: long bonnet, cabin set back to the tail, lamps at both ends, so its heading shows in the
+    LiDAR (shape, bright lamps) and in the cameras (white head and red tail lamps), as a real car's does."""
     l, w, h = size
-    return [(0.0, 0.0, 0.18, l, w, 0.5 * h - 0.18, 0.0, paint[0]),
-            (-0.06 * l, 0.0, 0.5 * h, 0.55 * l, 0.92 * w, 0.5 * h, 0.0, 'glass')]
+    belt = 0.55 * h
+    return [(0.0, 0.0, 0.18, l - 2 * _LAMP_DEPTH, w, belt - 0.18, 0.0, paint[0]),
+            (-0.16 * l, 0.0, belt, 0.62 * l, 0.92 * w, h - belt, 0.0, 'glass'),
+            *_lamps(l, w, belt - 0.22, 0.14)]
 
 
 def _box_truck(size, paint):
@@ -52,8 +66,11 @@ def _box_truck(size, paint):
 
 
 def _bus(size, paint):
+    """A box with a windscreen across the front face and lamps at both ends."""
     l, w, h = size
-    return [(0.0, 0.0, 0.3, l, w, h - 0.3, 0.0, paint[0])]
+    return [(0.0, 0.0, 0.3, l - 2 * _LAMP_DEPTH, w, h - 0.3, 0.0, paint[0]),
+            (0.5 * l - 0.5 * _LAMP_DEPTH, 0.0, 1.2, _LAMP_DEPTH, 0.9 * w, h - 1.6, 0.0, 'glass'),
+            *_lamps(l, w, 0.5, 0.25)]
 
 
 def _trailer(size, paint):

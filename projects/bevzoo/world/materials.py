@@ -47,6 +47,9 @@ _MATERIALS = (
     Material('car_red', (170, 30, 30), _VEHICLE_INTENSITY),
     Material('car_blue', (35, 65, 150), _VEHICLE_INTENSITY),
     Material('glass', (40, 50, 60), 6),
+    # vehicle lamps: retro-reflective, so the LiDAR sees them as bright returns, as on real cars
+    Material('headlamp', (245, 240, 215), 150),
+    Material('tail_lamp', (205, 25, 25), 120),
     Material('truck_white', (230, 230, 230), _VEHICLE_INTENSITY),
     Material('truck_blue', (40, 70, 140), _VEHICLE_INTENSITY),
     Material('truck_green', (40, 110, 70), _VEHICLE_INTENSITY),
