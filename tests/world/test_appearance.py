@@ -27,18 +27,18 @@ def _indices(paint: tuple) -> list:
     return [material_index(name) for name in paint]
 
 
-
 def _vehicle_parts(kind: str) -> tuple:
+    """Mean size and the parts of one vehicle, with each part's front and rear x (actor frame, x forward)."""
     size = np.array(KINDS[kind].size_mean)
-    return size, np.array(build_parts(KINDS[kind], size, np.random.default_rng(0)), np.float64)
+    parts = np.array(build_parts(KINDS[kind], size, np.random.default_rng(0)), np.float64)
+    return size, parts, parts[:, 0] + parts[:, 3] / 2, parts[:, 0] - parts[:, 3] / 2
 
 
 def _end_faces(kind: str) -> tuple:
     """What the sensors see on the front and on the rear face: sorted (intensity, colour) of the parts there."""
-    size, parts = _vehicle_parts(kind)
+    _, parts, front, rear = _vehicle_parts(kind)
     materials = material_arrays()
-    front, rear = parts[:, 0] + parts[:, 3] / 2, parts[:, 0] - parts[:, 3] / 2
-    assert front.max() <= size[0] / 2 + 1e-9 and rear.min() >= -size[0] / 2 - 1e-9  # inside the annotated box
+
     def seen(on_face):
         return sorted((float(materials['intensity'][int(m)]), *materials['color'][int(m)]) for m in parts[on_face, 7])
     return seen(front >= front.max() - 0.05), seen(rear <= rear.min() + 0.05)
@@ -46,9 +46,14 @@ def _end_faces(kind: str) -> tuple:
 
 def _top_over(kind: str, lo: float, hi: float) -> float:
     """Highest part top over the stretch [lo, hi] of the length (fractions, -0.5 rear .. 0.5 front)."""
-    size, parts = _vehicle_parts(kind)
-    front, rear = (parts[:, 0] + parts[:, 3] / 2) / size[0], (parts[:, 0] - parts[:, 3] / 2) / size[0]
-    return float((parts[:, 2] + parts[:, 5])[(front > lo) & (rear < hi)].max())
+    size, parts, front, rear = _vehicle_parts(kind)
+    return float((parts[:, 2] + parts[:, 5])[(front / size[0] > lo) & (rear / size[0] < hi)].max())
+
+
+@pytest.mark.parametrize('kind', ['car', 'bus', 'truck'])
+def test_vehicle_parts_inside_annotated_box(kind):
+    size, _, front, rear = _vehicle_parts(kind)
+    assert front.max() <= size[0] / 2 + 1e-9 and rear.min() >= -size[0] / 2 - 1e-9
 
 
 # A front-back symmetric vehicle makes a box and its 180-degree turn equally likely targets of the yaw
@@ -68,7 +73,7 @@ def test_vehicle_profile_shows_heading(kind):
 
 
 def test_car_lamps():
-    size, parts = _vehicle_parts('car')
+    size, parts, _, _ = _vehicle_parts('car')
     head = parts[parts[:, 7] == material_index('headlamp')]
     tail = parts[parts[:, 7] == material_index('tail_lamp')]
     assert len(head) == len(tail) == 2

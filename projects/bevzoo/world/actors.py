@@ -40,10 +40,14 @@ class ActorKind:
 _LAMP_DEPTH = 0.04  # metres the lamps stand out of the body's end faces (inside the annotated box)
 
 
-def _lamps(l: float, w: float, z0: float, height: float) -> list:
+def _end_face_x(length: float) -> float:
+    """Centre x of a ``_LAMP_DEPTH``-thick part on the front face of a body that ends ``_LAMP_DEPTH`` short."""
+    return 0.5 * length - 0.5 * _LAMP_DEPTH
+
+
+def _lamps(length: float, width: float, z0: float, height: float) -> list:
     """Head lamps on the front face and tail lamps on the rear face of a body that ends ``_LAMP_DEPTH`` short."""
-    x = 0.5 * l - 0.5 * _LAMP_DEPTH
-    return [(sign * x, side * 0.36 * w, z0, _LAMP_DEPTH, 0.22 * w, height, 0.0, material)
+    return [(sign * _end_face_x(length), side * 0.36 * width, z0, _LAMP_DEPTH, 0.22 * width, height, 0.0, material)
             for sign, material in ((1.0, 'headlamp'), (-1.0, 'tail_lamp')) for side in (-1.0, 1.0)]
 
 
@@ -69,7 +73,7 @@ def _bus(size, paint):
     """A box with a windscreen across the front face and lamps at both ends."""
     l, w, h = size
     return [(0.0, 0.0, 0.3, l - 2 * _LAMP_DEPTH, w, h - 0.3, 0.0, paint[0]),
-            (0.5 * l - 0.5 * _LAMP_DEPTH, 0.0, 1.2, _LAMP_DEPTH, 0.9 * w, h - 1.6, 0.0, 'glass'),
+            (_end_face_x(l), 0.0, 1.2, _LAMP_DEPTH, 0.9 * w, h - 1.6, 0.0, 'glass'),
             *_lamps(l, w, 0.5, 0.25)]
 
 
