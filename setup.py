@@ -49,11 +49,28 @@ def default_cuda_archs() -> str:
     return ';'.join(archs)
 
 
+def process_libstdcxx() -> list:
+    """The libstdc++ this process (torch) runs with, to link by path.
+
+    A toolchain that ships only a static libstdc++ (the GPU image's /opt/gcc) otherwise copies one into
+    ``_C``; its locale ids then disagree with the process's libstdc++ and the first error message that formats
+    a number crashes the process instead of raising (docs/ops.md). Linked first, the shared library provides
+    every symbol it has.
+    """
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = sorted({line.split()[-1] for line in maps if '/libstdc++.so' in line})
+    except OSError:  # not Linux
+        return []
+    return paths[:1]
+
+
 def make_extension():
     cpp_sources = sorted(glob.glob('csrc/**/*.cpp', recursive=True))
     cuda_sources = sorted(glob.glob('csrc/**/*.cu', recursive=True))
     # at::parallel_for is header code: it only runs multi-threaded when the extension is built with OpenMP.
     openmp = ['-fopenmp'] if torch.backends.openmp.is_available() else []
+    link_args = process_libstdcxx() + openmp
     # No fused multiply-adds in C++: the CPU kernels compiled for AVX2/AVX-512 keep the baseline's roundings.
     cxx_flags = ['-O3', '-ffp-contract=off'] + openmp
     include_dirs = [os.path.abspath('csrc')]
@@ -61,10 +78,10 @@ def make_extension():
         os.environ.setdefault('TORCH_CUDA_ARCH_LIST', default_cuda_archs())
         print(f"bevzoo: building CUDA kernels for TORCH_CUDA_ARCH_LIST={os.environ['TORCH_CUDA_ARCH_LIST']}")
         return CUDAExtension('bevzoo._C', cpp_sources + cuda_sources, define_macros=[('WITH_CUDA', None)],
-                             include_dirs=include_dirs, extra_link_args=openmp,
+                             include_dirs=include_dirs, extra_link_args=link_args,
                              extra_compile_args={'cxx': cxx_flags, 'nvcc': ['-O3', '--use_fast_math']})
     print('bevzoo: building CPU kernels only (no CUDA toolkit or CPU-only torch; set FORCE_CUDA=1 to insist)')
-    return CppExtension('bevzoo._C', cpp_sources, include_dirs=include_dirs, extra_link_args=openmp,
+    return CppExtension('bevzoo._C', cpp_sources, include_dirs=include_dirs, extra_link_args=link_args,
                         extra_compile_args={'cxx': cxx_flags})
 
 

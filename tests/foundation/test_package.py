@@ -22,6 +22,14 @@ def test_compiled_library_registers_namespace():
     assert hasattr(torch.ops, 'bevzoo')
 
 
+@pytest.mark.skipif(not sys.platform.startswith('linux'), reason='ldd is Linux-only')
+def test_compiled_library_uses_the_shared_cpp_runtime():
+    # A private static libstdc++ in _C crashes the first error message that formats a number (docs/ops.md).
+    import bevzoo._C
+    out = subprocess.run(['ldd', bevzoo._C.__file__], capture_output=True, text=True)
+    assert 'libstdc++.so' in out.stdout, out.stdout
+
+
 def test_modules_register_in_mmdet3d_scope():
     from mmdet3d.registry import MODELS
 
