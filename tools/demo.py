@@ -124,15 +124,16 @@ def epoch_overrides(cfg: Config, epochs: int) -> List[str]:
 
 
 def choose_epochs(args: argparse.Namespace, cfg: Config, work_dir: str, started: float) -> int:
-    """The epochs to train: --epochs, an earlier run's plan, the config's own (--minutes 0), or what fits the
-    budget at the speed measured here (then saved as the plan)."""
+    """The epochs to train: --epochs, an earlier run's plan, the config's own (--minutes 0, or a run begun
+    without a plan, whose checkpoints carry that schedule), or what fits the budget at the speed measured here
+    (then saved as the plan)."""
     plan_path = osp.join(work_dir, PLAN_FILE)
     if args.epochs is not None:
         return args.epochs
     if osp.isfile(plan_path):
         with open(plan_path) as stream:
             return json.load(stream)['epochs']
-    if args.minutes == 0:
+    if args.minutes == 0 or osp.isfile(osp.join(work_dir, 'last_checkpoint')):
         return cfg.train_cfg.max_epochs
     print('\n=== time a few training iterations on this machine', flush=True)
     probe = copy.deepcopy(cfg)

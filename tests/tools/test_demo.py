@@ -76,6 +76,9 @@ def test_epochs_are_chosen_once_then_kept(demo, repo_root, tmp_path, monkeypatch
     assert demo.choose_epochs(argparse.Namespace(epochs=3, minutes=30.0), cfg, str(tmp_path), started) == 3
     fresh = tmp_path / 'fresh'
     assert demo.choose_epochs(argparse.Namespace(epochs=None, minutes=0.0), cfg, str(fresh), started) == 8
+    fresh.mkdir()
+    (fresh / 'last_checkpoint').write_text('epoch_3.pth')  # begun without a plan: its own schedule continues
+    assert demo.choose_epochs(args, cfg, str(fresh), started) == 8 and len(timed) == 1
 
 
 @pytest.mark.parametrize('flag, message', [(['--epochs', '0'], '--epochs must be at least 1'),
