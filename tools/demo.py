@@ -176,8 +176,9 @@ def main() -> None:
         run_step('create the info files', tool('create_data.py', data_root))
     options = list(args.cfg_options)
     if 'max_epochs' in cfg.train_cfg and not any(key.startswith('train_cfg.max_') for key in user_options):
-        options = epoch_overrides(cfg, choose_epochs(args, cfg, work_dir, started)) + options
-        cfg.merge_from_dict(parse_cfg_options(options))
+        schedule = epoch_overrides(cfg, choose_epochs(args, cfg, work_dir, started))
+        cfg.merge_from_dict(parse_cfg_options(schedule))  # the user's options are merged already
+        options = schedule + options
     overrides = ['--cfg-options', *options] if options else []
     if not training_finished(work_dir, cfg.train_cfg):
         resume = ['--resume'] if osp.isfile(osp.join(work_dir, 'last_checkpoint')) else []
