@@ -256,3 +256,68 @@ def test_scene_affinity_loss_equals_the_dense_formula_and_its_gradient():
     reference.backward()
     torch.testing.assert_close(value.double(), reference, rtol=1e-5, atol=1e-6)
     torch.testing.assert_close(logits.grad, reference_logits.grad, rtol=1e-4, atol=1e-7)
+
+
+def test_weighted_affinity_loss_counts_a_voxel_as_often_as_its_weight():
+    torch.manual_seed(0)
+    loss = MODELS.build(dict(type='SceneAffinityLoss'))
+    logits, labels = torch.randn(200, 18) * 3, torch.randint(0, 18, (200,))
+    copies = torch.randint(1, 4, (200,))
+    weighted = loss(logits, labels, weight=copies.float())
+    repeated = loss(logits.repeat_interleave(copies, dim=0), labels.repeat_interleave(copies))
+    torch.testing.assert_close(weighted, repeated, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match=r'weight must be \[P=200\]'):
+        loss(logits, labels, weight=torch.ones(3))
+
+
+def _free_sampling_head(ratio):
+    return MODELS.build(dict(type='OccupancyHead', in_channels=4, bev_range=BEV_RANGE, channels=8, height_channels=2,
+                             free_sample_ratio=ratio, loss_affinity=dict(type='SceneAffinityLoss'),
+                             loss_ce=dict(type='mmdet.CrossEntropyLoss', class_weight=[1.0] * 17 + [0.05]),
+                             **SMALL_OCCUPANCY))
+
+
+def _mostly_free_samples():
+    samples = _samples(batch=1, observed_fraction=0.6, occupancy_shape=SMALL_OCCUPANCY_SHAPE)
+    occupancy = samples[0].gt_occupancy
+    occupancy[torch.rand(occupancy.shape, generator=torch.Generator().manual_seed(1)) < 0.8] = 17
+    return samples
+
+
+def test_free_voxel_sampling_keeps_every_other_voxel_and_reweights_the_free_ones():
+    head, samples = _free_sampling_head(0.25), _mostly_free_samples()
+    labels = samples[0].gt_occupancy.permute(2, 1, 0).long()[None]
+    scored = torch.as_tensor(samples[0].gt_occupancy_mask).permute(2, 1, 0)[None]
+    torch.manual_seed(0)
+    kept, weights = head._sample_free_voxels(scored, labels)
+    assert not (kept & ~scored).any()
+    assert torch.equal(kept & (labels != 17), scored & (labels != 17))
+    free_kept = float((kept & (labels == 17)).sum()) / float((scored & (labels == 17)).sum())
+    assert abs(free_kept - 0.25) < 0.03
+    assert torch.equal(weights, torch.where(labels[kept] == 17, 4.0, 1.0))
+
+
+def test_free_voxel_sampling_estimates_the_full_losses_without_bias():
+    head, samples = _free_sampling_head(1.0), _mostly_free_samples()
+    head.eval()  # the same BN normalisation in every pass
+    bev = torch.randn(1, 4, 36, 36)
+    with torch.no_grad():
+        full = head.loss(bev, samples)
+        head.free_sample_ratio = 0.2
+        torch.manual_seed(0)
+        draws = [head.loss(bev, samples) for _ in range(40)]
+    for key in full:
+        mean = torch.stack([draw[key] for draw in draws]).mean()
+        torch.testing.assert_close(mean, full[key], rtol=0.02, atol=0.0)
+    assert float(draws[0]['loss_occ_ce']) != float(full['loss_occ_ce'])  # a draw is an estimate, not the loss
+
+
+@pytest.mark.parametrize('ratio', [0.0, -0.5, 1.5])
+def test_free_sample_ratio_must_be_a_fraction(ratio):
+    with pytest.raises(ValueError, match='free_sample_ratio must be in'):
+        _free_sampling_head(ratio)
+
+
+def test_free_voxel_sampling_refuses_the_lovasz_loss():
+    with pytest.raises(ValueError, match='loss_lovasz'):
+        _occupancy_head(free_sample_ratio=0.5)

@@ -35,6 +35,11 @@ class OccupancyHead(BaseModule):
     unobserved voxels receive exactly zero gradient. Three losses: class-weighted cross-entropy,
     Lovasz-softmax (mmdet3d's ``LovaszLoss``) and the scene-class affinity loss.
 
+    Free space fills ~94 % of the camera-visible voxels of the world (and most of Occ3D's), so classifying and
+    scoring every one of them is most of the head's training cost. ``free_sample_ratio`` < 1 scores a random
+    fraction of the free voxels each step, each kept one counting ``1 / free_sample_ratio``: the cross-entropy
+    (averaged over all scored voxels) and the affinity loss's sums are then unbiased estimates of the full ones.
+
     Args:
         in_channels: channels of the incoming BEV map.
         bev_range: ``[x_min, y_min, x_max, y_max]`` (m) that the incoming BEV covers.
@@ -44,6 +49,8 @@ class OccupancyHead(BaseModule):
         channels: width of the 2D layer before the lift.
         height_channels: features per height level after the lift.
         train_on_mask: score only voxels with ``gt_occupancy_mask`` set.
+        free_sample_ratio: fraction of the scored free voxels (the last label, Occ3D's 17) that the training
+            losses see, in ``(0, 1]``; 1 scores them all. Not with ``loss_lovasz``, which is not a sum over voxels.
         loss_ce: per-voxel classification loss on ``[P, num_classes]`` logits and ``[P]`` labels
             (default: unweighted ``mmdet.CrossEntropyLoss``; set ``class_weight`` to weight classes).
         loss_lovasz: Lovasz loss on ``[P, num_classes]`` logits and ``[P]`` labels, e.g. mmdet3d's
@@ -63,6 +70,7 @@ class OccupancyHead(BaseModule):
                  channels: int = 128,
                  height_channels: int = 16,
                  train_on_mask: bool = True,
+                 free_sample_ratio: float = 1.0,
                  loss_ce: Optional[dict] = None,
                  loss_lovasz: Optional[dict] = None,
                  loss_affinity: Optional[dict] = None,
@@ -78,6 +86,12 @@ class OccupancyHead(BaseModule):
         self.resampler = BEVGridResampler(bev_range, (x_min, y_min, x_max, y_max), voxel_size)
         self.num_levels, self.num_classes = round(levels), num_classes
         self.height_channels, self.train_on_mask = height_channels, train_on_mask
+        if not 0 < free_sample_ratio <= 1:
+            raise ValueError(f'free_sample_ratio must be in (0, 1], got {free_sample_ratio}')
+        if free_sample_ratio < 1 and loss_lovasz:
+            raise ValueError('free_sample_ratio < 1 cannot be combined with loss_lovasz: Lovasz-softmax is not a sum '
+                             'over voxels, so subsampled free voxels cannot be reweighted to the full loss')
+        self.free_sample_ratio = free_sample_ratio
         norm_cfg = norm_cfg or dict(type='BN')
         self.bev_layers = nn.Sequential(
             ConvModule(in_channels, channels, 3, padding=1, norm_cfg=norm_cfg),
@@ -114,9 +128,10 @@ class OccupancyHead(BaseModule):
     def loss(self, bev: Tensor, data_samples: List) -> Dict[str, Tensor]:
         """Occupancy losses against ``gt_occupancy`` on the scored voxels.
 
-        Only the scored voxels are classified (a third of the grid with Occ3D's camera mask): the classifier
-        is per voxel, so the logits are the same as ``forward``'s at those voxels, at a third of the cost.
-        The losses do not depend on the order of the voxels, so they are gathered level by level (``[Z, Y, X]``).
+        Only the scored voxels are classified (a third of the grid with Occ3D's camera mask; fewer with
+        ``free_sample_ratio``): the classifier is per voxel, so the logits are the same as ``forward``'s at
+        those voxels, at a fraction of the cost. The losses do not depend on the order of the voxels, so they
+        are gathered level by level (``[Z, Y, X]``).
         """
         features = self.voxel_features(bev, ego_to_bev(data_samples), levels_first=True)
         device = features.device
@@ -129,23 +144,36 @@ class OccupancyHead(BaseModule):
             scored = levels_first('gt_occupancy_mask').bool()
         else:
             scored = torch.ones_like(labels, dtype=torch.bool)
-        voxel_logits = self.voxel_classifier(features[scored]).float()  # [P, classes], float32 also under AMP
-        voxel_labels = labels[scored]  # [P]
-        if voxel_labels.numel() and int(voxel_labels.max()) >= self.num_classes:
-            raise ValueError(f'gt_occupancy holds label {int(voxel_labels.max())}, but the head has '
+        num_scored = int(scored.sum())
+        if num_scored and int(labels[scored].max()) >= self.num_classes:
+            raise ValueError(f'gt_occupancy holds label {int(labels[scored].max())}, but the head has '
                              f'{self.num_classes} classes (labels 0..{self.num_classes - 1})')
-        return self._losses(voxel_logits, voxel_labels)
+        scored, weights = self._sample_free_voxels(scored, labels)
+        voxel_logits = self.voxel_classifier(features[scored]).float()  # [P, classes], float32 also under AMP
+        return self._losses(voxel_logits, labels[scored], weights, num_scored)
 
-    def _losses(self, voxel_logits: Tensor, voxel_labels: Tensor) -> Dict[str, Tensor]:
-        """The configured losses on ``[P, classes]`` logits and ``[P]`` labels (zero when ``P == 0``)."""
+    def _sample_free_voxels(self, scored: Tensor, labels: Tensor) -> tuple:
+        """The voxels the losses see (all scored ones but a random ``1 - free_sample_ratio`` of the free ones)
+        and their ``[P]`` weights (``1 / free_sample_ratio`` for a kept free voxel, else 1)."""
+        if self.free_sample_ratio == 1:
+            return scored, torch.ones(int(scored.sum()), device=scored.device)
+        free = labels == self.num_classes - 1
+        kept = scored & (~free | (torch.rand(scored.shape, device=scored.device) < self.free_sample_ratio))
+        weights = torch.where(free[kept], 1.0 / self.free_sample_ratio, 1.0)
+        return kept, weights
+
+    def _losses(self, voxel_logits: Tensor, voxel_labels: Tensor, weights: Tensor,
+                num_scored: int) -> Dict[str, Tensor]:
+        """The configured losses on ``[P, classes]`` logits, ``[P]`` labels and ``[P]`` voxel weights, the
+        cross-entropy averaged over the ``num_scored`` voxels they stand for (zero when ``P == 0``)."""
         if voxel_labels.numel() == 0:  # nothing observed in the batch: zero, still attached to every weight
             zero = voxel_logits.sum() * 0
             return {name: zero for name in self._loss_names()}
-        losses = {'loss_occ_ce': self.loss_ce(voxel_logits, voxel_labels)}
+        losses = {'loss_occ_ce': self.loss_ce(voxel_logits, voxel_labels, weight=weights, avg_factor=num_scored)}
         if self.loss_lovasz is not None:  # unobserved voxels are already gone: nothing for Lovasz to ignore
             losses['loss_occ_lovasz'] = self.loss_lovasz(voxel_logits, voxel_labels, ignore_index=None)
         if self.loss_affinity is not None:
-            losses['loss_occ_affinity'] = self.loss_affinity(voxel_logits, voxel_labels)
+            losses['loss_occ_affinity'] = self.loss_affinity(voxel_logits, voxel_labels, weight=weights)
         return losses
 
     def _loss_names(self) -> List[str]:

@@ -5,13 +5,15 @@ class it asks that the soft precision, recall and specificity of the predicted c
 scored voxels be 1, which directly rewards the class-wise IoU the metric measures. The geometric term
 does the same for the binary occupied-vs-free split.
 """
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 from mmdet3d.registry import MODELS
 from torch import Tensor, nn
 
 
-def _ratio_losses(true_positive: Tensor, predicted: Tensor, positives: Tensor, total: int) -> Tensor:
+def _ratio_losses(true_positive: Tensor, predicted: Tensor, positives: Tensor, total: Tensor) -> Tensor:
     """``-log`` of soft precision, recall and specificity summed, for ``K`` binary splits at once.
 
     Works on per-split sums, never on ``[P, K]`` products: with ``p`` the predicted probability of a split's
@@ -22,14 +24,14 @@ def _ratio_losses(true_positive: Tensor, predicted: Tensor, positives: Tensor, t
         true_positive: ``[K]`` ``sum(p t)``.
         predicted: ``[K]`` ``sum(p)``.
         positives: ``[K]`` ``sum(t)``.
-        total: number of voxels ``P``.
+        total: number of voxels ``P`` (their summed weights when voxels are weighted).
 
     Returns:
         ``[K]`` losses. A ratio whose denominator is zero (no predicted mass, no positive or no
         negative voxel) is undefined and contributes nothing.
     """
     true_positive, predicted, positives = true_positive.double(), predicted.double(), positives.double()
-    negatives = total - positives
+    negatives = total.double() - positives
     true_negative = negatives - predicted + true_positive
     denominators = torch.stack([predicted, positives, negatives])  # [3, K]
     numerators = torch.stack([true_positive, true_positive, true_negative])
@@ -59,12 +61,14 @@ class SceneAffinityLoss(nn.Module):
         self.geometric_weight = geometric_weight
         self.loss_weight = loss_weight
 
-    def forward(self, logits: Tensor, labels: Tensor) -> Tensor:
+    def forward(self, logits: Tensor, labels: Tensor, weight: Optional[Tensor] = None) -> Tensor:
         """Loss over ``P`` scored voxels.
 
         Args:
             logits: ``[P, num_classes]`` class logits.
             labels: ``[P]`` long labels in ``[0, num_classes)``.
+            weight: optional ``[P]`` voxel weights: every sum over voxels counts each voxel this many times (a
+                voxel kept with probability ``q`` by a subsampling weighs ``1 / q``, so the sums stay unbiased).
 
         Returns:
             Scalar loss (zero, still attached to ``logits``, when ``P == 0``).
@@ -72,22 +76,26 @@ class SceneAffinityLoss(nn.Module):
         if logits.dim() != 2 or labels.shape != logits.shape[:1]:
             raise ValueError(f'SceneAffinityLoss expects logits [P, C] and labels [P], got '
                              f'{tuple(logits.shape)} and {tuple(labels.shape)}')
+        if weight is not None and weight.shape != labels.shape:
+            raise ValueError(f'SceneAffinityLoss: weight must be [P={labels.numel()}], got {tuple(weight.shape)}')
         if logits.shape[0] == 0:
             return logits.sum() * 0
         probabilities = logits.float().softmax(dim=1)
-        return self.loss_weight * (self.semantic_weight * self._semantic(probabilities, labels)
-                                   + self.geometric_weight * self._geometric(probabilities, labels))
+        weight = torch.ones_like(probabilities[:, 0]) if weight is None else weight.float()
+        return self.loss_weight * (self.semantic_weight * self._semantic(probabilities, labels, weight)
+                                   + self.geometric_weight * self._geometric(probabilities, labels, weight))
 
-    def _semantic(self, probabilities: Tensor, labels: Tensor) -> Tensor:
+    def _semantic(self, probabilities: Tensor, labels: Tensor, weight: Tensor) -> Tensor:
         num_classes = probabilities.shape[1]
-        positives = torch.bincount(labels, minlength=num_classes)
+        positives = torch.bincount(labels, weights=weight, minlength=num_classes)
         true_positive = probabilities.new_zeros(num_classes).index_add(
-            0, labels, probabilities.gather(1, labels[:, None])[:, 0])
-        losses = _ratio_losses(true_positive, probabilities.sum(dim=0), positives, labels.numel())
+            0, labels, probabilities.gather(1, labels[:, None])[:, 0] * weight)
+        predicted = (probabilities * weight[:, None]).sum(dim=0)  # not a matmul: autocast would run it in bfloat16
+        losses = _ratio_losses(true_positive, predicted, positives, weight.sum())
         return losses[positives > 0].mean()
 
-    def _geometric(self, probabilities: Tensor, labels: Tensor) -> Tensor:
-        occupied = 1 - probabilities[:, self.free_index]
+    def _geometric(self, probabilities: Tensor, labels: Tensor, weight: Tensor) -> Tensor:
+        occupied = (1 - probabilities[:, self.free_index]) * weight
         is_occupied = labels != self.free_index
-        return _ratio_losses(occupied[is_occupied].sum()[None], occupied.sum()[None], is_occupied.sum()[None],
-                             labels.numel())[0]
+        return _ratio_losses(occupied[is_occupied].sum()[None], occupied.sum()[None], weight[is_occupied].sum()[None],
+                             weight.sum())[0]
