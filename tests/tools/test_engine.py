@@ -3,6 +3,7 @@ import ctypes
 import os
 import platform
 import resource
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from mmengine.config import Config
 from mmengine.fileio import get_file_backend
 from mmengine.logging import HistoryBuffer
 
-from bevzoo.engine import WeightsOnlyCheckpointHook, atomic_write
+from bevzoo.engine import ChannelsLastHook, WeightsOnlyCheckpointHook, atomic_write
 from bevzoo.engine.checkpoint_compatibility_hook import state_dict_mismatches
 from bevzoo.engine.heap_reuse import keep_freed_memory
 from bevzoo.engine.safe_globals import allowed_checkpoint_globals
@@ -122,3 +123,25 @@ def test_keep_freed_memory_reuses_released_pages():
     assert keep_freed_memory()
     _page_faults_of_a_released_block()  # the first use of 64 MB (above glibc's 32 MB mmap ceiling) faults it in
     assert _page_faults_of_a_released_block() < 100  # glibc's default maps and faults all 16384 pages again
+
+
+def test_channels_last_hook_changes_the_layout_not_the_model():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.BatchNorm2d(8), torch.nn.ReLU(),
+                                torch.nn.Conv2d(8, 2, 1))
+    inputs = torch.randn(2, 3, 12, 10)
+    reference = model(inputs)
+    reference.square().sum().backward()
+    reference_grads = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    weights = list(model.parameters())
+    ChannelsLastHook().before_run(SimpleNamespace(model=model))
+    assert [id(p) for p in model.parameters()] == [id(p) for p in weights]  # an optimiser's references still hold
+    assert all(p.is_contiguous(memory_format=torch.channels_last) for p in model.parameters() if p.dim() == 4)
+    output = model(inputs)
+    output.square().sum().backward()
+    torch.testing.assert_close(output, reference, rtol=1e-5, atol=1e-5)
+    for grad, reference_grad in zip((p.grad for p in model.parameters()), reference_grads):
+        torch.testing.assert_close(grad, reference_grad, rtol=1e-4, atol=1e-4)
+    model.load_state_dict({key: value.contiguous() for key, value in model.state_dict().items()})  # an NCHW checkpoint
+    assert model[0].weight.is_contiguous(memory_format=torch.channels_last)
