@@ -15,5 +15,6 @@ from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 register_checkpoint_globals()
 
 __all__ = ['AtomicLocalBackend', 'atomic_write', 'BEVVisualizationHook', 'ChannelsLastHook',
-           'CheckpointCompatibilityHook', 'CheckpointMismatchError', 'CPUAutocastOptimWrapper', 'cpu_has_native_bfloat16', 'keep_freed_memory',
-           'prepare_distributed', 'RandomStateHook', 'WeightsOnlyCheckpointHook']
+           'CheckpointCompatibilityHook', 'CheckpointMismatchError', 'CPUAutocastOptimWrapper',
+           'cpu_has_native_bfloat16', 'keep_freed_memory', 'prepare_distributed', 'RandomStateHook',
+           'WeightsOnlyCheckpointHook']
