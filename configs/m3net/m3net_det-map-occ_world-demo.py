@@ -5,8 +5,8 @@ Against m3net_det-map-occ_world.py the map loss weights positive cells twice (be
 tenth of the free voxels, and the schedule changes: 8 epochs (1280 iterations at batch 2 over the world's 320
 training samples), AdamW at lr 4e-3 (four times the world schedule's; docs/tools.md E28), a 30-iteration linear
 warm-up, cosine decay over the run; no validation during training (the demo tests at the end). tools/demo.py
-stretches the 8 epochs to as many as fit its 30-minute budget on the machine it runs on (11 to 13 on a 2-core AMD
-EPYC at 0.7-0.8 s per iteration, 6 or 7 at 1.3 s), and trains with bfloat16 autocast (train.py --amp) where the
+stretches the 8 epochs to as many as fit its 30-minute budget on the machine it runs on (14 on a 2-core AMD EPYC
+at 0.68 s per iteration, 6 or 7 at 1.3 s), and trains with bfloat16 autocast (train.py --amp) where the
 CPU computes bfloat16 natively, in float32 elsewhere (slower: see docs/tools.md).
 
 Why M3Net's MAFI fuser and task gates: on the same one-epoch budget they beat static weighting on all three
