@@ -145,12 +145,13 @@ class OccupancyHead(BaseModule):
         else:
             scored = torch.ones_like(labels, dtype=torch.bool)
         num_scored = int(scored.sum())
-        if num_scored and int(labels[scored].max()) >= self.num_classes:
-            raise ValueError(f'gt_occupancy holds label {int(labels[scored].max())}, but the head has '
+        kept, weights = self._sample_free_voxels(scored, labels)
+        voxel_labels = labels[kept]  # [P]; every scored label but free is kept, so this checks them all
+        if voxel_labels.numel() and int(voxel_labels.max()) >= self.num_classes:
+            raise ValueError(f'gt_occupancy holds label {int(voxel_labels.max())}, but the head has '
                              f'{self.num_classes} classes (labels 0..{self.num_classes - 1})')
-        scored, weights = self._sample_free_voxels(scored, labels)
-        voxel_logits = self.voxel_classifier(features[scored]).float()  # [P, classes], float32 also under AMP
-        return self._losses(voxel_logits, labels[scored], weights, num_scored)
+        voxel_logits = self.voxel_classifier(features[kept]).float()  # [P, classes], float32 also under AMP
+        return self._losses(voxel_logits, voxel_labels, weights, num_scored)
 
     def _sample_free_voxels(self, scored: Tensor, labels: Tensor) -> tuple:
         """The voxels the losses see (all scored ones but a random ``1 - free_sample_ratio`` of the free ones)
